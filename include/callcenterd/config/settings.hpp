@@ -1,0 +1,147 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace callcenterd::config {
+
+// Plain values read from callcenterd.yaml. Every member carries the default that applies when
+// the key is absent; docs/configuration.md lists keys, ranges and what a reload applies. Only
+// src/app reads these; it copies them into the settings structs of the other components.
+// All types here are values without shared state: safe to copy between threads.
+
+/// A string that must never reach a log line, an error message or a to-string. It has no
+/// stream or fmt support on purpose, so printing it by accident does not compile.
+class secret {
+ public:
+  secret() = default;
+  explicit secret(std::string value) : value_(std::move(value)) {}
+
+  /// The plain text, for the one place that hands it to a library (libpq).
+  const std::string& reveal() const { return value_; }
+  bool empty() const { return value_.empty(); }
+
+  bool operator==(const secret&) const = default;
+
+ private:
+  std::string value_;
+};
+
+struct service_settings {
+  /// Threads running the io_context; 0 means one per CPU core.
+  unsigned threads = 0;
+  /// Name of this node in logs and events; empty means the host name, resolved by app.
+  std::string node_name;
+
+  bool operator==(const service_settings&) const = default;
+};
+
+struct http_settings {
+  /// IP literal to listen on (IPv4 or IPv6).
+  std::string address = "127.0.0.1";
+  /// 0 lets the OS pick a free port (meant for tests).
+  std::uint16_t port = 8080;
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
+  std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
+  unsigned max_connections = 1024;
+
+  bool operator==(const http_settings&) const = default;
+};
+
+/// libpq's sslmode values, in the order of increasing strictness.
+enum class ssl_mode { disable, allow, prefer, require, verify_ca, verify_full };
+
+struct database_settings {
+  /// Host name or IP; a value starting with '/' is the directory of a unix socket.
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 5432;
+  std::string name = "callcenterd";
+  std::string user = "callcenterd";
+  /// Name of the environment variable holding the password; empty means none.
+  std::string password_env = "CALLCENTERD_DB_PASSWORD";
+  /// File holding the password; when set it wins over password_env. Empty means none.
+  std::filesystem::path password_file;
+  ssl_mode sslmode = ssl_mode::prefer;
+  unsigned pool_size = 4;
+  std::chrono::milliseconds connect_timeout = std::chrono::seconds(3);
+  std::chrono::milliseconds reconnect_max_backoff = std::chrono::seconds(5);
+  /// Filled by the loader from password_file or password_env; empty is valid (trust/peer).
+  secret password;
+
+  /// libpq keyword/value connection string including the password. Values are always
+  /// single-quoted with quotes and backslashes escaped. connect_timeout is rounded up to whole
+  /// seconds, as libpq counts it. Never log the result: use conninfo_redacted().
+  std::string conninfo() const;
+  /// The same string with the password replaced by a placeholder, for logs and diagnostics.
+  std::string conninfo_redacted() const;
+
+  bool operator==(const database_settings&) const = default;
+};
+
+struct paths_settings {
+  // Relative paths are resolved against the working directory of the process.
+  std::filesystem::path var = "var";
+  /// Default: <var>/recordings.
+  std::filesystem::path recordings = "var/recordings";
+  std::filesystem::path prompts = "prompts";
+  std::filesystem::path migrations = "sql";
+
+  bool operator==(const paths_settings&) const = default;
+};
+
+enum class log_level { trace, debug, info, warn, error, critical, off };
+enum class log_format { text, json };
+
+struct log_settings {
+  log_level level = log_level::info;
+  log_format format = log_format::text;
+
+  bool operator==(const log_settings&) const = default;
+};
+
+struct event_log_settings {
+  std::size_t batch_size = 500;
+  std::chrono::milliseconds flush_interval{100};
+  /// Default: <paths.var>/spool/events.spool.
+  std::filesystem::path spool_file = "var/spool/events.spool";
+  /// Events held in memory while the database is away before they go to the spool file.
+  std::size_t max_memory_events = 100000;
+
+  bool operator==(const event_log_settings&) const = default;
+};
+
+struct shutdown_settings {
+  /// How long running calls and requests may finish after a stop request.
+  std::chrono::milliseconds drain_timeout = std::chrono::seconds(10);
+
+  bool operator==(const shutdown_settings&) const = default;
+};
+
+/// Everything in callcenterd.yaml.
+struct daemon_settings {
+  service_settings service;
+  http_settings http;
+  database_settings database;
+  paths_settings paths;
+  log_settings log;
+  event_log_settings event_log;
+  shutdown_settings shutdown;
+  /// The file these were read from (the name given to load_string for in-memory text).
+  std::filesystem::path source_file;
+
+  bool operator==(const daemon_settings&) const = default;
+};
+
+/// The spelling used in the YAML file, e.g. "verify-full", "warn", "json".
+std::string_view to_string(ssl_mode mode);
+std::string_view to_string(log_level level);
+std::string_view to_string(log_format format);
+
+}  // namespace callcenterd::config

@@ -1,0 +1,103 @@
+#include "callcenterd/config/reload.hpp"
+
+namespace callcenterd::config {
+
+namespace {
+
+class change_list {
+ public:
+  template <class T>
+  void compare(const char* key, const T& running, const T& next) {
+    if (!(running == next)) names_.emplace_back(key);
+  }
+
+  // Guards against a field added to a settings struct but not to the comparisons below: the
+  // whole section still differs, so the section's name is reported rather than nothing.
+  template <class T>
+  void section_backstop(const char* section, std::size_t count_before, const T& running,
+                        const T& next) {
+    if (names_.size() == count_before && !(running == next)) names_.emplace_back(section);
+  }
+
+  std::size_t size() const { return names_.size(); }
+  std::vector<std::string> take() { return std::move(names_); }
+
+ private:
+  std::vector<std::string> names_;
+};
+
+}  // namespace
+
+std::vector<std::string> restart_required_changes(const daemon_settings& running,
+                                                  const daemon_settings& next) {
+  change_list changes;
+  std::size_t before = changes.size();
+  const auto& rs = running.service;
+  const auto& ns = next.service;
+  changes.compare("service.threads", rs.threads, ns.threads);
+  changes.compare("service.node_name", rs.node_name, ns.node_name);
+  changes.section_backstop("service", before, rs, ns);
+
+  before = changes.size();
+  const auto& rh = running.http;
+  const auto& nh = next.http;
+  changes.compare("http.address", rh.address, nh.address);
+  changes.compare("http.port", rh.port, nh.port);
+  changes.compare("http.max_header_bytes", rh.max_header_bytes, nh.max_header_bytes);
+  changes.compare("http.max_body_bytes", rh.max_body_bytes, nh.max_body_bytes);
+  changes.compare("http.request_timeout", rh.request_timeout, nh.request_timeout);
+  changes.compare("http.idle_timeout", rh.idle_timeout, nh.idle_timeout);
+  changes.compare("http.max_connections", rh.max_connections, nh.max_connections);
+  changes.section_backstop("http", before, rh, nh);
+
+  before = changes.size();
+  const auto& rd = running.database;
+  const auto& nd = next.database;
+  changes.compare("database.host", rd.host, nd.host);
+  changes.compare("database.port", rd.port, nd.port);
+  changes.compare("database.name", rd.name, nd.name);
+  changes.compare("database.user", rd.user, nd.user);
+  changes.compare("database.password_env", rd.password_env, nd.password_env);
+  changes.compare("database.password_file", rd.password_file, nd.password_file);
+  changes.compare("database.sslmode", rd.sslmode, nd.sslmode);
+  changes.compare("database.pool_size", rd.pool_size, nd.pool_size);
+  changes.compare("database.connect_timeout", rd.connect_timeout, nd.connect_timeout);
+  changes.compare("database.reconnect_max_backoff", rd.reconnect_max_backoff,
+                  nd.reconnect_max_backoff);
+  // Same key names, new secret (a rotated password file): the pool still has to reconnect.
+  changes.compare("database.password", rd.password, nd.password);
+  changes.section_backstop("database", before, rd, nd);
+
+  before = changes.size();
+  const auto& rp = running.paths;
+  const auto& np = next.paths;
+  changes.compare("paths.var", rp.var, np.var);
+  changes.compare("paths.recordings", rp.recordings, np.recordings);
+  changes.compare("paths.prompts", rp.prompts, np.prompts);
+  changes.compare("paths.migrations", rp.migrations, np.migrations);
+  changes.section_backstop("paths", before, rp, np);
+
+  // log.level and log.format are applied by a reload; anything else added to log is not.
+  log_settings log_without_reloadable = running.log;
+  log_without_reloadable.level = next.log.level;
+  log_without_reloadable.format = next.log.format;
+  changes.section_backstop("log", changes.size(), log_without_reloadable, next.log);
+
+  before = changes.size();
+  const auto& re = running.event_log;
+  const auto& ne = next.event_log;
+  changes.compare("event_log.batch_size", re.batch_size, ne.batch_size);
+  changes.compare("event_log.flush_interval", re.flush_interval, ne.flush_interval);
+  changes.compare("event_log.spool_file", re.spool_file, ne.spool_file);
+  changes.compare("event_log.max_memory_events", re.max_memory_events, ne.max_memory_events);
+  changes.section_backstop("event_log", before, re, ne);
+
+  before = changes.size();
+  changes.compare("shutdown.drain_timeout", running.shutdown.drain_timeout,
+                  next.shutdown.drain_timeout);
+  changes.section_backstop("shutdown", before, running.shutdown, next.shutdown);
+
+  return changes.take();
+}
+
+}  // namespace callcenterd::config

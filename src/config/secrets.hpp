@@ -1,0 +1,15 @@
+#pragma once
+
+#include "callcenterd/config/settings.hpp"
+#include "section_reader.hpp"
+
+namespace callcenterd::config::detail {
+
+/// Fills out.password once the database section's keys are read: from password_file when set
+/// (one trailing line break removed; an unreadable file is an error on that key), else from
+/// the environment variable named by password_env (absent: empty password, which is right
+/// for trust and peer authentication). Neither the password nor any part of it ever appears
+/// in an error. Blocking (reads a file).
+void resolve_password(section_reader& in, database_settings& out);
+
+}  // namespace callcenterd::config::detail

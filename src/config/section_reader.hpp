@@ -1,0 +1,127 @@
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "callcenterd/config/loader.hpp"
+
+namespace callcenterd::config::detail {
+
+/// The errors of one file. Converts yaml-cpp's 0-based marks to the 1-based lines users see.
+class error_list {
+ public:
+  explicit error_list(std::string file) : file_(std::move(file)) {}
+
+  void add(const YAML::Mark& mark, std::string key_path, std::string reason);
+  /// A problem of the file as a whole: no position, no key.
+  void add_file_error(std::string reason);
+
+  bool empty() const { return errors_.empty(); }
+  const std::string& file() const { return file_; }
+  /// Every error, ordered by position; errors at the same position keep their order.
+  std::vector<config_error> take_sorted();
+
+ private:
+  std::string file_;
+  std::vector<config_error> errors_;
+};
+
+/// Checks a text value; returns why it is refused, or an empty string when it is fine.
+using text_check = std::function<std::string(std::string_view)>;
+
+/// Reads one YAML mapping whose keys are known in advance. Each read names a key, which makes
+/// it allowed; a value of the wrong type or range becomes an error with the value's position
+/// and the read leaves the default in place. finish() then reports every key that no read
+/// asked for. A new configuration section is one function that calls these, so the checks
+/// and the wording of errors stay the same everywhere.
+///
+/// Every read returns true when the key was present and its value accepted.
+class section_reader {
+ public:
+  /// `node` is the mapping to read (null reads as empty), `path` its dotted name ("" at the
+  /// top level) and `key_mark` the position of its key, used when the node itself is wrong.
+  section_reader(const YAML::Node& node, std::string path, YAML::Mark key_mark, error_list& errors);
+
+  template <class T>
+  bool integer(std::string_view key, T& out, T min, T max) {
+    static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
+    const auto value =
+        integer_in_range(key, static_cast<std::int64_t>(min), static_cast<std::int64_t>(max));
+    if (value) out = static_cast<T>(*value);
+    return value.has_value();
+  }
+
+  bool boolean(std::string_view key, bool& out);
+  /// Any scalar; `check` may refuse it with a reason.
+  bool text(std::string_view key, std::string& out, const text_check& check = {});
+  /// A non-empty path.
+  bool path(std::string_view key, std::filesystem::path& out);
+  /// A path where an empty string means "none".
+  bool path_or_empty(std::string_view key, std::filesystem::path& out);
+  bool duration(std::string_view key, std::chrono::milliseconds& out, std::chrono::milliseconds min,
+                std::chrono::milliseconds max);
+  template <class T>
+  bool size(std::string_view key, T& out, std::uint64_t min, std::uint64_t max) {
+    static_assert(std::is_unsigned_v<T>);
+    const auto value = size_in_range(key, min, max);
+    if (value) out = static_cast<T>(*value);
+    return value.has_value();
+  }
+  /// One of `names`; the enumerator is the index of the name, as in enum_names.hpp.
+  template <class Enum, std::size_t N>
+  bool enumeration(std::string_view key, Enum& out, const std::array<std::string_view, N>& names) {
+    const auto index = choice(key, names);
+    if (index) out = static_cast<Enum>(*index);
+    return index.has_value();
+  }
+
+  /// A nested mapping; an absent key gives an empty reader. Call finish() on it as well.
+  section_reader section(std::string_view key);
+
+  /// Records an error against `key`'s value, for checks that span several keys. Falls back to
+  /// the section's own position when the key is absent.
+  void fail(std::string_view key, std::string reason);
+
+  /// Reports the keys that no read asked for. Call once, after all reads.
+  void finish();
+
+ private:
+  struct entry {
+    std::string key;
+    YAML::Node key_node;
+    YAML::Node value;
+    bool claimed = false;
+  };
+
+  const entry* claim(std::string_view key);
+  std::optional<std::string> scalar(std::string_view key, std::string_view expected,
+                                    const entry*& found);
+  std::optional<std::int64_t> integer_in_range(std::string_view key, std::int64_t min,
+                                               std::int64_t max);
+  std::optional<std::uint64_t> size_in_range(std::string_view key, std::uint64_t min,
+                                             std::uint64_t max);
+  std::optional<std::size_t> choice(std::string_view key, std::span<const std::string_view> names);
+  void value_error(const entry& e, std::string reason);
+  std::string key_path(std::string_view key) const;
+
+  std::string path_;
+  YAML::Mark key_mark_;
+  error_list* errors_;
+  std::vector<entry> entries_;
+  std::vector<std::string> known_;
+};
+
+}  // namespace callcenterd::config::detail

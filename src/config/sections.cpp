@@ -1,0 +1,141 @@
+#include "sections.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <cstdint>
+
+#include "enum_names.hpp"
+#include "secrets.hpp"
+#include "value_parsers.hpp"
+
+namespace callcenterd::config::detail {
+
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+constexpr std::uint64_t kib = 1024;
+constexpr std::uint64_t mib = 1024 * kib;
+constexpr std::uint64_t gib = 1024 * mib;
+
+std::string not_empty(std::string_view text) {
+  return text.empty() ? "must not be empty" : std::string();
+}
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// The node name ends up in logs, metrics labels and event rows, so it stays a plain token.
+std::string node_name_check(std::string_view text) {
+  if (text.size() > 63) return "must be at most 63 characters, got " + in_quotes(text);
+  for (const char c : text) {
+    if (!is_alnum(c) && c != '.' && c != '-' && c != '_') {
+      return "may contain only letters, digits, '.', '-' and '_', got " + in_quotes(text);
+    }
+  }
+  return {};
+}
+
+// A listen address, not a host name: resolving names at start-up would make the daemon's
+// behaviour depend on DNS, and binding needs one address anyway.
+std::string ip_address_check(std::string_view text) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(std::string(text), ec);
+  if (!ec) return {};
+  return "expected an IPv4 or IPv6 address such as '127.0.0.1' or '::', got " + in_quotes(text);
+}
+
+std::string env_name_check(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!(is_alnum(c) || c == '_') || (i == 0 && c >= '0' && c <= '9')) {
+      return "expected the name of an environment variable (letters, digits and '_', not "
+             "starting with a digit), got " +
+             in_quotes(text);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+void read_service(section_reader& in, service_settings& out) {
+  in.integer<unsigned>("threads", out.threads, 0, 256);
+  in.text("node_name", out.node_name, node_name_check);
+}
+
+void read_http(section_reader& in, http_settings& out) {
+  in.text("address", out.address, ip_address_check);
+  in.integer<std::uint16_t>("port", out.port, 0, 65535);
+  in.size("max_header_bytes", out.max_header_bytes, 1 * kib, 1 * mib);
+  in.size("max_body_bytes", out.max_body_bytes, 1 * kib, 1 * gib);
+  in.duration("request_timeout", out.request_timeout, seconds(1), hours(1));
+  in.duration("idle_timeout", out.idle_timeout, seconds(1), hours(1));
+  in.integer<unsigned>("max_connections", out.max_connections, 1, 100000);
+}
+
+void read_database(section_reader& in, database_settings& out) {
+  in.text("host", out.host, not_empty);
+  in.integer<std::uint16_t>("port", out.port, 1, 65535);
+  in.text("name", out.name, not_empty);
+  in.text("user", out.user, not_empty);
+  in.text("password_env", out.password_env, env_name_check);
+  in.path_or_empty("password_file", out.password_file);
+  in.enumeration("sslmode", out.sslmode, ssl_mode_names);
+  in.integer<unsigned>("pool_size", out.pool_size, 1, 64);
+  in.duration("connect_timeout", out.connect_timeout, seconds(1), minutes(10));
+  in.duration("reconnect_max_backoff", out.reconnect_max_backoff, milliseconds(100), minutes(10));
+  resolve_password(in, out);
+}
+
+void read_paths(section_reader& in, paths_settings& out) {
+  in.path("var", out.var);
+  if (!in.path("recordings", out.recordings)) out.recordings = out.var / "recordings";
+  in.path("prompts", out.prompts);
+  in.path("migrations", out.migrations);
+}
+
+void read_log(section_reader& in, log_settings& out) {
+  in.enumeration("level", out.level, log_level_names);
+  in.enumeration("format", out.format, log_format_names);
+}
+
+void read_event_log(section_reader& in, event_log_settings& out, const paths_settings& paths) {
+  in.integer<std::size_t>("batch_size", out.batch_size, 1, 10000);
+  in.duration("flush_interval", out.flush_interval, milliseconds(1), minutes(1));
+  if (!in.path("spool_file", out.spool_file)) out.spool_file = paths.var / "spool/events.spool";
+  const bool memory_given =
+      in.integer<std::size_t>("max_memory_events", out.max_memory_events, 1, 10'000'000);
+  // A batch is taken from the events held in memory, so memory must hold at least one batch.
+  if (out.max_memory_events < out.batch_size) {
+    in.fail(memory_given ? "max_memory_events" : "batch_size",
+            "event_log.max_memory_events (" + std::to_string(out.max_memory_events) +
+                ") must be at least event_log.batch_size (" + std::to_string(out.batch_size) + ")");
+  }
+}
+
+void read_shutdown(section_reader& in, shutdown_settings& out) {
+  in.duration("drain_timeout", out.drain_timeout, milliseconds(0), hours(1));
+}
+
+void read_daemon_settings(section_reader& root, daemon_settings& out) {
+  // Each section reads through its own reader so that unknown keys are reported per section.
+  const auto with_section = [&root](std::string_view name, const auto& read) {
+    auto section = root.section(name);
+    read(section);
+    section.finish();
+  };
+  with_section("service", [&](section_reader& s) { read_service(s, out.service); });
+  with_section("http", [&](section_reader& s) { read_http(s, out.http); });
+  with_section("database", [&](section_reader& s) { read_database(s, out.database); });
+  with_section("paths", [&](section_reader& s) { read_paths(s, out.paths); });
+  with_section("log", [&](section_reader& s) { read_log(s, out.log); });
+  with_section("event_log",
+               [&](section_reader& s) { read_event_log(s, out.event_log, out.paths); });
+  with_section("shutdown", [&](section_reader& s) { read_shutdown(s, out.shutdown); });
+}
+
+}  // namespace callcenterd::config::detail

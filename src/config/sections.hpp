@@ -1,0 +1,25 @@
+#pragma once
+
+#include "callcenterd/config/settings.hpp"
+#include "section_reader.hpp"
+
+namespace callcenterd::config::detail {
+
+// One reader per section of callcenterd.yaml. Each names its keys with their types, ranges and
+// defaults (the defaults live in settings.hpp) and leaves a field untouched when its value is
+// refused. A new section is a new function here plus one line in read_daemon_settings().
+
+void read_service(section_reader& in, service_settings& out);
+void read_http(section_reader& in, http_settings& out);
+/// Also resolves the password (see secrets.hpp).
+void read_database(section_reader& in, database_settings& out);
+void read_paths(section_reader& in, paths_settings& out);
+void read_log(section_reader& in, log_settings& out);
+/// `paths` must be read already: the spool file defaults to a place under paths.var.
+void read_event_log(section_reader& in, event_log_settings& out, const paths_settings& paths);
+void read_shutdown(section_reader& in, shutdown_settings& out);
+
+/// Reads every section of the top-level mapping `root`; the caller calls root.finish().
+void read_daemon_settings(section_reader& root, daemon_settings& out);
+
+}  // namespace callcenterd::config::detail

@@ -1,0 +1,324 @@
+#include "callcenterd/config/loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+namespace callcenterd::config {
+namespace {
+
+using namespace std::chrono_literals;
+using test::data_file;
+using test::dump;
+using test::expect_single_error;
+using test::load;
+
+TEST(loader_defaults, empty_text_gives_every_default) {
+  const auto result = load("");
+  ASSERT_TRUE(result.ok()) << dump(result);
+  const auto& s = result.settings();
+  EXPECT_EQ(s.service.threads, 0u);
+  EXPECT_EQ(s.service.node_name, "");
+  EXPECT_EQ(s.http.address, "127.0.0.1");
+  EXPECT_EQ(s.http.port, 8080);
+  EXPECT_EQ(s.http.max_header_bytes, 8192u);
+  EXPECT_EQ(s.http.max_body_bytes, 1048576u);
+  EXPECT_EQ(s.http.request_timeout, 30s);
+  EXPECT_EQ(s.http.idle_timeout, 60s);
+  EXPECT_EQ(s.http.max_connections, 1024u);
+  EXPECT_EQ(s.database.host, "127.0.0.1");
+  EXPECT_EQ(s.database.port, 5432);
+  EXPECT_EQ(s.database.name, "callcenterd");
+  EXPECT_EQ(s.database.user, "callcenterd");
+  EXPECT_EQ(s.database.password_env, "CALLCENTERD_DB_PASSWORD");
+  EXPECT_TRUE(s.database.password_file.empty());
+  EXPECT_EQ(s.database.sslmode, ssl_mode::prefer);
+  EXPECT_EQ(s.database.pool_size, 4u);
+  EXPECT_EQ(s.database.connect_timeout, 3s);
+  EXPECT_EQ(s.database.reconnect_max_backoff, 5s);
+  EXPECT_EQ(s.paths.var, "var");
+  EXPECT_EQ(s.paths.recordings, "var/recordings");
+  EXPECT_EQ(s.paths.prompts, "prompts");
+  EXPECT_EQ(s.paths.migrations, "sql");
+  EXPECT_EQ(s.log.level, log_level::info);
+  EXPECT_EQ(s.log.format, log_format::text);
+  EXPECT_EQ(s.event_log.batch_size, 500u);
+  EXPECT_EQ(s.event_log.flush_interval, 100ms);
+  EXPECT_EQ(s.event_log.spool_file, "var/spool/events.spool");
+  EXPECT_EQ(s.event_log.max_memory_events, 100000u);
+  EXPECT_EQ(s.shutdown.drain_timeout, 10s);
+  EXPECT_EQ(s.source_file, "test.yaml");
+}
+
+TEST(loader_defaults, comments_empty_mapping_and_empty_sections_mean_defaults) {
+  daemon_settings expected;
+  expected.source_file = "test.yaml";
+  for (const char* text : {"# nothing here\n", "{}", "~", "http:\ndatabase: {}\n"}) {
+    auto result = load(text);
+    ASSERT_TRUE(result.ok()) << text << "\n" << dump(result);
+    auto settings = std::move(result).settings();
+    settings.database.password = {};  // whatever CALLCENTERD_DB_PASSWORD holds here
+    EXPECT_EQ(settings, expected) << text;
+  }
+}
+
+TEST(loader_values, full_file_sets_every_key) {
+  test::scoped_env password("CALLCENTERD_TEST_FULL_PASSWORD", "from-env");
+  const auto result = load_file(data_file("full.yaml"));
+  ASSERT_TRUE(result.ok()) << dump(result);
+  const auto& s = result.settings();
+  EXPECT_EQ(s.source_file, data_file("full.yaml"));
+  EXPECT_EQ(s.service.threads, 6u);
+  EXPECT_EQ(s.service.node_name, "node-a.site1");
+  EXPECT_EQ(s.http.address, "::1");
+  EXPECT_EQ(s.http.port, 9090);
+  EXPECT_EQ(s.http.max_header_bytes, 16u * 1024);
+  EXPECT_EQ(s.http.max_body_bytes, 4194304u);
+  EXPECT_EQ(s.http.request_timeout, 45s);
+  EXPECT_EQ(s.http.idle_timeout, 2min);
+  EXPECT_EQ(s.http.max_connections, 200u);
+  EXPECT_EQ(s.database.host, "/run/postgresql");
+  EXPECT_EQ(s.database.port, 6543);
+  EXPECT_EQ(s.database.name, "cc_test");
+  EXPECT_EQ(s.database.user, "cc_user");
+  EXPECT_EQ(s.database.password.reveal(), "from-env");
+  EXPECT_EQ(s.database.sslmode, ssl_mode::verify_full);
+  EXPECT_EQ(s.database.pool_size, 8u);
+  EXPECT_EQ(s.database.connect_timeout, 1500ms);
+  EXPECT_EQ(s.database.reconnect_max_backoff, 1min);
+  EXPECT_EQ(s.paths.var, "/srv/cc/var");
+  EXPECT_EQ(s.paths.recordings, "/srv/cc/recordings");
+  EXPECT_EQ(s.paths.prompts, "/srv/cc/prompts");
+  EXPECT_EQ(s.paths.migrations, "/srv/cc/sql");
+  EXPECT_EQ(s.log.level, log_level::debug);
+  EXPECT_EQ(s.log.format, log_format::json);
+  EXPECT_EQ(s.event_log.batch_size, 250u);
+  EXPECT_EQ(s.event_log.flush_interval, 50ms);
+  EXPECT_EQ(s.event_log.spool_file, "/srv/cc/spool/events.spool");
+  EXPECT_EQ(s.event_log.max_memory_events, 5000u);
+  EXPECT_EQ(s.shutdown.drain_timeout, 1h);
+}
+
+TEST(loader_values, recordings_and_spool_file_follow_var_unless_given) {
+  const auto result = load("paths:\n  var: /data/cc\n");
+  ASSERT_TRUE(result.ok()) << dump(result);
+  EXPECT_EQ(result.settings().paths.recordings, "/data/cc/recordings");
+  EXPECT_EQ(result.settings().event_log.spool_file, "/data/cc/spool/events.spool");
+}
+
+TEST(loader_values, quoted_numbers_and_zero_port_are_accepted) {
+  const auto result = load("http:\n  port: \"0\"\nshutdown:\n  drain_timeout: 0s\n");
+  ASSERT_TRUE(result.ok()) << dump(result);
+  EXPECT_EQ(result.settings().http.port, 0);
+  EXPECT_EQ(result.settings().shutdown.drain_timeout, 0ms);
+}
+
+TEST(loader_errors, unknown_key_suggests_the_closest_known_key) {
+  expect_single_error("http:\n  address: 127.0.0.1\n  prot: 80\n", 3, "http.prot",
+                      "unknown key 'prot' (did you mean 'port'?)");
+}
+
+TEST(loader_errors, unknown_section_suggests_the_closest_section) {
+  expect_single_error("# top\nhtpp:\n  port: 80\n", 2, "htpp",
+                      "unknown key 'htpp' (did you mean 'http'?)");
+}
+
+TEST(loader_errors, unknown_key_far_from_any_lists_the_known_keys) {
+  expect_single_error("log:\n  colour: red\n", 2, "log.colour",
+                      "unknown key 'colour'; known keys here: level, format");
+}
+
+TEST(loader_errors, wrong_type_names_what_was_expected) {
+  expect_single_error("http:\n  port: abc\n", 2, "http.port", "expected an integer, got 'abc'");
+  expect_single_error("database:\n  pool_size: 2.5\n", 2, "database.pool_size",
+                      "expected an integer, got '2.5'");
+  expect_single_error("http:\n\n  port: [1, 2]\n", 3, "http.port",
+                      "expected an integer, got a list");
+  expect_single_error("database:\n  host:\n    name: x\n", 2, "database.host",
+                      "expected a string, got a mapping");
+}
+
+TEST(loader_errors, empty_value_is_refused_at_its_key) {
+  // yaml-cpp places an empty value's mark on the following line; the key's line is the answer.
+  expect_single_error("http:\n  port:\n  address: 127.0.0.1\n", 2, "http.port",
+                      "expected an integer, got an empty value");
+}
+
+TEST(loader_errors, section_that_is_not_a_mapping) {
+  expect_single_error("service: {}\nhttp: 8080\n", 2, "http",
+                      "expected a mapping of keys, got '8080'");
+}
+
+TEST(loader_errors, out_of_range_values_say_the_range) {
+  expect_single_error("database:\n  pool_size: 65\n", 2, "database.pool_size",
+                      "must be between 1 and 64, got 65");
+  expect_single_error("database:\n  pool_size: 0\n", 2, "database.pool_size",
+                      "must be between 1 and 64, got 0");
+  expect_single_error("http:\n  port: 65536\n", 2, "http.port",
+                      "must be between 0 and 65535, got 65536");
+  expect_single_error("service:\n  threads: -1\n", 2, "service.threads",
+                      "must be between 0 and 256, got -1");
+  expect_single_error("event_log:\n  batch_size: 10001\n", 2, "event_log.batch_size",
+                      "must be between 1 and 10000, got 10001");
+  expect_single_error("http:\n  max_header_bytes: 2MiB\n", 2, "http.max_header_bytes",
+                      "must be between 1KiB and 1MiB, got 2MiB");
+  expect_single_error("http:\n  request_timeout: 500ms\n", 2, "http.request_timeout",
+                      "must be between 1s and 1h, got 500ms");
+  expect_single_error("database:\n  reconnect_max_backoff: 11m\n", 2,
+                      "database.reconnect_max_backoff", "must be between 100ms and 10m, got 11m");
+}
+
+TEST(loader_errors, bad_enum_lists_the_allowed_values) {
+  expect_single_error("database:\n  sslmode: strict\n", 2, "database.sslmode",
+                      "expected one of disable, allow, prefer, require, verify-ca, verify-full; "
+                      "got 'strict'");
+  expect_single_error("log:\n  level: wran\n", 2, "log.level",
+                      "expected one of trace, debug, info, warn, error, critical, off; got 'wran' "
+                      "(did you mean 'warn'?)");
+  expect_single_error("log:\n  format: xml\n", 2, "log.format",
+                      "expected one of text, json; got 'xml'");
+}
+
+TEST(loader_errors, bare_number_duration_needs_a_unit) {
+  expect_single_error("shutdown:\n  drain_timeout: 10\n", 2, "shutdown.drain_timeout",
+                      "a duration needs a unit (ms, s, m or h), e.g. '10s', got '10'");
+}
+
+TEST(loader_errors, size_with_an_unknown_unit) {
+  expect_single_error("http:\n  max_body_bytes: 1MB\n", 2, "http.max_body_bytes",
+                      "unknown size unit 'MB' in '1MB' (use a plain number of bytes, KiB, MiB or "
+                      "GiB)");
+}
+
+TEST(loader_errors, text_checks) {
+  expect_single_error("http:\n  address: localhost\n", 2, "http.address",
+                      "expected an IPv4 or IPv6 address such as '127.0.0.1' or '::', got "
+                      "'localhost'");
+  expect_single_error("service:\n  node_name: node one\n", 2, "service.node_name",
+                      "may contain only letters, digits, '.', '-' and '_', got 'node one'");
+  expect_single_error("database:\n  password_env: 1PASS\n", 2, "database.password_env",
+                      "expected the name of an environment variable (letters, digits and '_', "
+                      "not starting with a digit), got '1PASS'");
+  expect_single_error("database:\n  user: ''\n", 2, "database.user", "must not be empty");
+  expect_single_error("paths:\n  var: \"\"\n", 2, "paths.var", "a path cannot be empty");
+}
+
+TEST(loader_errors, memory_must_hold_a_batch) {
+  expect_single_error("event_log:\n  batch_size: 1000\n  max_memory_events: 999\n", 3,
+                      "event_log.max_memory_events",
+                      "event_log.max_memory_events (999) must be at least event_log.batch_size "
+                      "(1000)");
+}
+
+TEST(loader_errors, duplicate_keys_are_refused_with_the_first_line) {
+  const auto result = load_file(data_file("duplicate_keys.yaml"));
+  ASSERT_FALSE(result.ok());
+  ASSERT_EQ(result.errors().size(), 2u) << dump(result);
+  EXPECT_EQ(result.errors()[0].line, 5);
+  EXPECT_EQ(result.errors()[0].column, 3);
+  EXPECT_EQ(result.errors()[0].key_path, "http.port");
+  EXPECT_EQ(result.errors()[0].reason, "duplicate key 'port' (first given on line 3)");
+  EXPECT_EQ(result.errors()[1].line, 6);
+  EXPECT_EQ(result.errors()[1].key_path, "http");
+  EXPECT_EQ(result.errors()[1].reason, "duplicate key 'http' (first given on line 2)");
+}
+
+TEST(loader_errors, top_level_must_be_a_mapping) {
+  expect_single_error("- http\n- database\n", 1, "",
+                      "the top level must be a mapping of sections, got a list");
+  expect_single_error("just text\n", 1, "",
+                      "the top level must be a mapping of sections, got 'just text'");
+}
+
+TEST(loader_errors, only_one_document) {
+  expect_single_error("http: {}\n---\nlog: {}\n", 3, "",
+                      "found 2 YAML documents; the file must hold exactly one");
+}
+
+TEST(loader_errors, syntax_error_reports_yaml_position) {
+  const auto result = load_file(data_file("syntax_error.yaml"));
+  ASSERT_FALSE(result.ok());
+  ASSERT_EQ(result.errors().size(), 1u) << dump(result);
+  const auto& error = result.errors().front();
+  EXPECT_EQ(error.line, 4);
+  EXPECT_EQ(error.column, 11);
+  EXPECT_EQ(error.key_path, "");
+  EXPECT_EQ(error.reason, "YAML syntax error: illegal map value");
+  EXPECT_EQ(error.to_string(), data_file("syntax_error.yaml").string() +
+                                   ":4:11: YAML syntax error: illegal map value");
+}
+
+TEST(loader_errors, every_error_of_a_file_in_one_pass) {
+  const auto result = load_file(data_file("many_errors.yaml"));
+  ASSERT_FALSE(result.ok());
+  struct expected {
+    int line;
+    int column;
+    const char* key_path;
+  };
+  const std::vector<expected> want{{3, 12, "service.threads"},     {5, 3, "http.prot"},
+                                   {6, 19, "http.max_body_bytes"}, {7, 20, "http.request_timeout"},
+                                   {9, 12, "database.sslmode"},    {10, 14, "database.pool_size"},
+                                   {12, 10, "log.level"},          {13, 1, "extra"}};
+  ASSERT_EQ(result.errors().size(), want.size()) << dump(result);
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    const auto& error = result.errors()[i];
+    EXPECT_EQ(error.line, want[i].line) << error.to_string();
+    EXPECT_EQ(error.column, want[i].column) << error.to_string();
+    EXPECT_EQ(error.key_path, want[i].key_path) << error.to_string();
+    EXPECT_EQ(error.file, data_file("many_errors.yaml").string());
+  }
+}
+
+TEST(loader_errors, error_text_format) {
+  const auto result = load("http:\n  port: 70000\n");
+  ASSERT_EQ(result.errors().size(), 1u);
+  EXPECT_EQ(result.errors().front().to_string(),
+            "test.yaml:2:9: http.port: must be between 0 and 65535, got 70000");
+  const config_error file_error{"/etc/cc.yaml", 0, 0, "", "cannot read the file"};
+  EXPECT_EQ(file_error.to_string(), "/etc/cc.yaml: cannot read the file");
+}
+
+TEST(loader_files, missing_file) {
+  const auto result = load_file("/nonexistent/callcenterd.yaml");
+  ASSERT_FALSE(result.ok());
+  ASSERT_EQ(result.errors().size(), 1u);
+  EXPECT_EQ(result.errors().front().to_string(),
+            "/nonexistent/callcenterd.yaml: cannot read the configuration file: No such file or "
+            "directory");
+}
+
+TEST(loader_files, directory_instead_of_file) {
+  test::temp_dir dir;
+  const auto result = load_file(dir.path());
+  ASSERT_EQ(result.errors().size(), 1u);
+  EXPECT_EQ(result.errors().front().line, 0);
+  EXPECT_EQ(result.errors().front().reason, "cannot read the configuration file: is a directory");
+}
+
+TEST(loader_files, endless_file_is_refused) {
+  const auto result = load_file("/dev/zero");
+  ASSERT_EQ(result.errors().size(), 1u);
+  EXPECT_EQ(result.errors().front().reason,
+            "cannot read the configuration file: larger than 16MiB, which no configuration file "
+            "is");
+}
+
+TEST(loader_files, shipped_configuration_is_valid) {
+  const auto path = std::filesystem::path(CALLCENTERD_SOURCE_DIR) / "config" / "callcenterd.yaml";
+  const auto result = load_file(path);
+  ASSERT_TRUE(result.ok()) << dump(result);
+  const auto& s = result.settings();
+  EXPECT_EQ(s.http.address, "127.0.0.1");
+  EXPECT_EQ(s.http.port, 8080);
+  EXPECT_EQ(s.database.host, "127.0.0.1");
+  EXPECT_EQ(s.database.port, 55432);
+  EXPECT_EQ(s.database.name, "callcenterd");
+  EXPECT_EQ(s.database.user, "callcenterd");
+  EXPECT_EQ(s.database.password_env, "CALLCENTERD_DB_PASSWORD");
+  EXPECT_EQ(s.log.level, log_level::info);
+  EXPECT_EQ(s.log.format, log_format::text);
+}
+
+}  // namespace
+}  // namespace callcenterd::config
