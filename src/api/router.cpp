@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "callcenterd/api/error.hpp"
+#include "callcenterd/core/logging.hpp"
 #include "callcenterd/core/metrics.hpp"
 #include "callcenterd/core/uuid.hpp"
 #include "route_pattern.hpp"
@@ -174,11 +175,11 @@ boost::asio::awaitable<response> router::handle(request req) const {
     try {
       answer = co_await (*chosen)(context);
     } catch (const std::exception& failure) {
-      spdlog::error("http: {} {} failed (request {}): {}", method, route_label, context.request_id,
-                    failure.what());
+      core::log_for(context.request_id, spdlog::level::err, "http: {} {} failed: {}", method,
+                    route_label, failure.what());
     } catch (...) {
-      spdlog::error("http: {} {} failed (request {}) with a non-standard exception", method,
-                    route_label, context.request_id);
+      core::log_for(context.request_id, spdlog::level::err,
+                    "http: {} {} failed with a non-standard exception", method, route_label);
     }
     if (!answer) answer = error_response(error::internal_error);
   }
@@ -192,9 +193,8 @@ boost::asio::awaitable<response> router::handle(request req) const {
   res.set("X-Request-Id", context.request_id);
   instruments_->record(route_label, method, res.result_int(),
                        std::chrono::steady_clock::now() - started);
-  spdlog::debug("http: {} {} -> {} (route {}, request {})", method,
-                std::string_view(context.request.target()), res.result_int(), route_label,
-                context.request_id);
+  core::log_for(context.request_id, spdlog::level::debug, "http: {} {} -> {} (route {})", method,
+                std::string_view(context.request.target()), res.result_int(), route_label);
   co_return res;
 }
 

@@ -1,0 +1,265 @@
+#include "daemon.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+#include <future>
+#include <optional>
+#include <pqxx/pqxx>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "callcenterd/api/http_server.hpp"
+#include "callcenterd/api/router.hpp"
+#include "callcenterd/api/service_routes.hpp"
+#include "callcenterd/core/logging.hpp"
+#include "callcenterd/core/metrics.hpp"
+#include "callcenterd/core/version.hpp"
+#include "callcenterd/store/db_pool.hpp"
+#include "callcenterd/store/event_log.hpp"
+#include "callcenterd/store/migrator.hpp"
+#include "config_reloader.hpp"
+#include "demo_exposure.hpp"
+#include "readiness_monitor.hpp"
+#include "service_metrics.hpp"
+#include "settings_mapping.hpp"
+#include "systemd_notifier.hpp"
+
+namespace callcenterd::app {
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+void setup_logging_from(const config::log_settings& log) {
+  core::setup_logging(
+      log.format == config::log_format::json ? core::log_format::json : core::log_format::text,
+      to_spdlog_level(log.level));
+}
+
+// What the start-up migration attempt found. An unreachable database is not fatal (the
+// readiness probe retries); anything else wrong with the schema is.
+struct startup_schema {
+  std::vector<store::migration_file> files;
+  bool migrated = false;
+  std::string reason;
+};
+
+startup_schema blocking_migrate_at_start(const config::daemon_settings& settings) {
+  auto files = store::blocking_load_migrations(settings.paths.migrations);
+  if (!files) throw std::runtime_error(files.error().message);
+  startup_schema out{std::move(*files), false, {}};
+  auto applied =
+      store::blocking_apply_migrations(settings.database.conninfo(), settings.paths.migrations);
+  if (applied) {
+    out.migrated = true;
+    if (applied->applied.empty()) {
+      spdlog::info("database schema is at version {}", applied->current_version);
+    } else {
+      spdlog::info("applied {} migration(s); database schema is at version {}",
+                   applied->applied.size(), applied->current_version);
+    }
+  } else if (applied.error().code == store::migration_errc::database_unavailable) {
+    out.reason = "database unreachable: " + applied.error().message;
+    spdlog::warn("{}; starting unready, migrations will be retried", out.reason);
+  } else {
+    throw std::runtime_error(applied.error().message);
+  }
+  return out;
+}
+
+// Owns every component for one run of the daemon, builds them in dependency order and
+// destroys them in reverse (members are declared in that order).
+class daemon {
+ public:
+  explicit daemon(config::daemon_settings settings)
+      : settings_(std::move(settings)),
+        node_(node_name(settings_.service)),
+        schema_(blocking_migrate_at_start(settings_)),
+        pool_(to_pool_settings(settings_.database)),
+        events_(std::in_place, io_.get_executor(), pool_,
+                to_event_log_settings(settings_.event_log, node_)),
+        readiness_(io_, pool_, schema_.files, schema_.migrated, schema_.reason),
+        router_(metrics_),
+        server_(
+            io_, to_http_settings(settings_.http),
+            [this](api::request request) { return router_.handle(std::move(request)); }, metrics_),
+        reloader_(std::in_place, settings_.source_file, settings_, metrics_, *events_),
+        service_metrics_(std::in_place, metrics_, pool_, *events_, readiness_),
+        notifier_(io_),
+        signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
+
+  int run() {
+    const bool started = start();
+    if (!started) exit_code_ = 1;
+    // The I/O threads run until teardown is over: closing the event log goes through its
+    // strand, so the loop must still be running while the main thread tears down.
+    auto work = asio::make_work_guard(io_);
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < thread_count(settings_.service); ++i) {
+      threads.emplace_back([this] { io_.run(); });
+    }
+    if (started) shutdown_done_.get_future().wait();
+    teardown(started);
+    work.reset();
+    io_.stop();
+    for (auto& thread : threads) thread.join();
+    spdlog::info("callcenterd stopped");
+    return exit_code_;
+  }
+
+ private:
+  // Binds the listener and starts the background work; false when the daemon cannot serve.
+  bool start() {
+    api::register_service_routes(router_, metrics_, [this] { return readiness_.current(); });
+    if (const auto ec = server_.start()) {
+      spdlog::critical("cannot listen on http://{}:{}: {}", settings_.http.address,
+                       settings_.http.port, ec.message());
+      return false;
+    }
+    spdlog::info("listening on http://{}:{}", settings_.http.address, server_.port());
+    readiness_.on_first_ready([this] { check_demo_exposure(); });
+    readiness_.start();
+    wait_for_signal();
+    events_->append(store::make_event(
+        "daemon.started", "",
+        {{"version", core::version}, {"pid", ::getpid()}, {"http_port", server_.port()}}));
+    const auto now = readiness_.current();
+    notifier_.ready(now.ready ? "serving, ready" : "serving, not ready: " + now.reason);
+    notifier_.start_watchdog();
+    spdlog::info("callcenterd {} started on node {} with {} thread(s)", core::version, node_,
+                 thread_count(settings_.service));
+    return true;
+  }
+
+  void wait_for_signal() {
+    signals_.async_wait([this](boost::system::error_code ec, int signal_number) {
+      if (ec) return;
+      if (signal_number == SIGHUP) {
+        if (!stopping_) reloader_->reload();
+      } else if (stopping_) {
+        spdlog::info("already stopping; signal {} ignored", signal_number);
+      } else {
+        stopping_ = true;
+        spdlog::info("signal {} received: stopping", signal_number);
+        asio::co_spawn(io_, shutdown(), asio::detached);
+      }
+      wait_for_signal();
+    });
+  }
+
+  // Stop accepting, let in-flight requests finish, make every event durable, then let the
+  // loop end. Everything shares one deadline: shutdown.drain_timeout.
+  asio::awaitable<void> shutdown() {
+    const auto deadline = std::chrono::steady_clock::now() + settings_.shutdown.drain_timeout;
+    notifier_.stopping("draining");
+    events_->append(store::make_event("daemon.stopping", "", {{"pid", ::getpid()}}));
+    server_.stop();
+    asio::steady_timer timer(io_, deadline);
+    const auto drained =
+        co_await (server_.async_wait_drained(asio::as_tuple(asio::use_awaitable)) ||
+                  timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+    if (drained.index() == 1) {
+      spdlog::warn("drain timeout: {} HTTP connection(s) still open", server_.connection_count());
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    const auto [ec] = co_await events_->async_drain(std::max(left, std::chrono::milliseconds(500)),
+                                                    asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      spdlog::error("event log drain failed: {}", ec.message());
+      exit_code_ = 1;
+    }
+    notifier_.stop_watchdog();
+    signals_.cancel();
+    shutdown_done_.set_value();
+  }
+
+  // Main thread, after shutdown(), with the I/O threads still running: stop the probe, then
+  // destroy what reads the event log, then the log itself (it spools anything left).
+  void teardown(bool started) {
+    if (started) readiness_.blocking_stop();
+    service_metrics_.reset();
+    reloader_.reset();
+    events_.reset();
+  }
+
+  // Demo passwords are public: say so loudly when other machines can reach this daemon.
+  void check_demo_exposure() {
+    const auto exposed = exposed_addresses({settings_.http.address});
+    if (exposed.empty()) return;
+    pool_.async_run<long>(
+        [](pqxx::connection& connection) {
+          pqxx::nontransaction tx(connection);
+          return tx.exec1("SELECT count(*) FROM users WHERE is_demo AND NOT disabled")[0]
+              .as<long>();
+        },
+        [exposed](boost::system::error_code ec, long demo_users) {
+          if (ec || demo_users == 0) return;
+          for (const auto& address : exposed) {
+            spdlog::warn(
+                "!!! DEMO ACCOUNTS ARE ACTIVE: {} demo user(s) with public passwords "
+                "are reachable on {} — remove the demo data before real use !!!",
+                demo_users, address);
+          }
+        });
+  }
+
+  config::daemon_settings settings_;
+  std::string node_;
+  asio::io_context io_;
+  core::metrics_registry metrics_;
+  startup_schema schema_;
+  store::db_pool pool_;
+  std::optional<store::event_log> events_;
+  readiness_monitor readiness_;
+  api::router router_;
+  api::http_server server_;
+  std::optional<config_reloader> reloader_;
+  std::optional<service_metrics> service_metrics_;
+  systemd_notifier notifier_;
+  asio::signal_set signals_;
+  bool stopping_ = false;  // touched only by the signal handler, which is serialised
+  int exit_code_ = 0;
+  std::promise<void> shutdown_done_;
+};
+
+}  // namespace
+
+int run_migrations(const config::daemon_settings& settings) {
+  setup_logging_from(settings.log);
+  auto applied =
+      store::blocking_apply_migrations(settings.database.conninfo(), settings.paths.migrations);
+  if (!applied) {
+    spdlog::error("migrations failed: {}", applied.error().message);
+    return 1;
+  }
+  spdlog::info("applied {} migration(s); database schema is at version {}", applied->applied.size(),
+               applied->current_version);
+  return 0;
+}
+
+int run_daemon(config::daemon_settings settings) {
+  setup_logging_from(settings.log);
+  spdlog::info("callcenterd {} starting with {} (database {})", core::version,
+               settings.source_file.string(), settings.database.conninfo_redacted());
+  try {
+    daemon instance(std::move(settings));
+    return instance.run();
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot start: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace callcenterd::app

@@ -1,0 +1,56 @@
+// callcenterd: the call center daemon. main() only dispatches on the command line; the
+// daemon's wiring lives in daemon.cpp.
+#include <iostream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "callcenterd/config/loader.hpp"
+#include "callcenterd/core/version.hpp"
+#include "command_line.hpp"
+#include "daemon.hpp"
+
+namespace {
+
+using callcenterd::app::command_line;
+
+int print_config_errors(const callcenterd::config::load_result& loaded) {
+  for (const auto& error : loaded.errors()) std::cerr << error.to_string() << '\n';
+  std::cerr << "callcenterd: configuration refused (" << loaded.errors().size() << " error"
+            << (loaded.errors().size() == 1 ? "" : "s") << ")\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto parsed = callcenterd::app::parse_command_line({argv + 1, argv + argc});
+  if (const auto* error = std::get_if<callcenterd::app::usage_error>(&parsed)) {
+    std::cerr << "callcenterd: " << error->message << '\n' << callcenterd::app::usage_text();
+    return 2;
+  }
+  const auto& cmd = std::get<command_line>(parsed);
+  switch (cmd.what) {
+    case command_line::mode::version:
+      std::cout << "callcenterd " << callcenterd::core::version << '\n';
+      return 0;
+    case command_line::mode::help:
+      std::cout << callcenterd::app::usage_text();
+      return 0;
+    case command_line::mode::check_config: {
+      const auto loaded = callcenterd::config::load_file(cmd.config_path);
+      if (!loaded) return print_config_errors(loaded);
+      std::cout << cmd.config_path.string() << ": OK\n";
+      return 0;
+    }
+    case command_line::mode::migrate:
+    case command_line::mode::run: {
+      auto loaded = callcenterd::config::load_file(cmd.config_path);
+      if (!loaded) return print_config_errors(loaded);
+      return cmd.what == command_line::mode::migrate
+                 ? callcenterd::app::run_migrations(loaded.settings())
+                 : callcenterd::app::run_daemon(std::move(loaded).settings());
+    }
+  }
+  return 2;
+}
