@@ -127,7 +127,6 @@ class daemon {
                        settings_.http.port, ec.message());
       return false;
     }
-    spdlog::info("listening on http://{}:{}", settings_.http.address, server_.port());
     readiness_.on_first_ready([this] { check_demo_exposure(); });
     readiness_.start();
     wait_for_signal();
