@@ -11,6 +11,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 import urllib.error
 import urllib.request
 import uuid
@@ -232,3 +233,19 @@ shutdown:
 def run_binary(*args, env=None, timeout=60):
     return subprocess.run([BINARY, *args], capture_output=True, text=True, env=env,
                           timeout=timeout)
+
+
+class DaemonTestCase(unittest.TestCase):
+    """A fresh database and an unstarted daemon for each test; both are cleaned up after it,
+    the daemon first. Subclasses add their own cleanups with addCleanup()."""
+
+    def setUp(self):
+        self.db = TestDatabase()
+        self.addCleanup(self.db.close)
+        self.daemon = Daemon(self.db.params)
+        self.addCleanup(self.daemon.stop)
+
+    def migrate(self):
+        """Applies the migrations with `callcenterd --migrate`, as scripts/run does."""
+        out = run_binary("--config", self.daemon.config_path, "--migrate", env=self.daemon.env)
+        self.assertEqual(out.returncode, 0, out.stderr + out.stdout)

@@ -4,22 +4,17 @@ import hashlib
 import os
 import unittest
 
-from harness import SOURCE_DIR, Daemon, TestDatabase, psql_file, run_binary
+from harness import SOURCE_DIR, DaemonTestCase, psql_file
 
 DEMO_SQL = os.path.join(SOURCE_DIR, "config", "demo", "demo_data.sql")
 
 
-class DemoDataTest(unittest.TestCase):
+class DemoDataTest(DaemonTestCase):
     def setUp(self):
-        self.db = TestDatabase()
-        daemon = Daemon(self.db.params)
-        out = run_binary("--config", daemon.config_path, "--migrate", env=daemon.env)
-        self.assertEqual(out.returncode, 0, out.stderr + out.stdout)
+        super().setUp()
+        self.migrate()
         psql_file(self.db.conninfo, DEMO_SQL)
         psql_file(self.db.conninfo, DEMO_SQL)
-
-    def tearDown(self):
-        self.db.close()
 
     def test_accounts_roles_queues_and_numbers(self):
         q = self.db.query

@@ -2,18 +2,10 @@
 import signal
 import unittest
 
-from harness import Daemon, TestDatabase
+from harness import DaemonTestCase
 
 
-class LifecycleTest(unittest.TestCase):
-    def setUp(self):
-        self.db = TestDatabase()
-        self.daemon = Daemon(self.db.params)
-
-    def tearDown(self):
-        self.daemon.stop()
-        self.db.close()
-
+class LifecycleTest(DaemonTestCase):
     def test_serves_health_readiness_metrics_and_api_root(self):
         self.daemon.start()
         status, body = self.daemon.get_json("/healthz")

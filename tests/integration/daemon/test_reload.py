@@ -3,20 +3,16 @@ configuration stays in force."""
 import signal
 import unittest
 
-from harness import Daemon, TestDatabase
+from harness import DaemonTestCase
 
 APPLIED = 'callcenterd_config_reloads_total{result="applied"}'
 REFUSED = 'callcenterd_config_reloads_total{result="refused"}'
 
 
-class ReloadTest(unittest.TestCase):
+class ReloadTest(DaemonTestCase):
     def setUp(self):
-        self.db = TestDatabase()
-        self.daemon = Daemon(self.db.params).start()
-
-    def tearDown(self):
-        self.daemon.stop()
-        self.db.close()
+        super().setUp()
+        self.daemon.start()
 
     def reload(self, text, metric, expected):
         self.daemon.write_config(text)
@@ -40,8 +36,8 @@ class ReloadTest(unittest.TestCase):
         d.wait_for_log("unknown key 'unexpected_section'")
         self.assertEqual(d.get("/readyz")[0], 200)
         self.assertEqual(d.metric(APPLIED), 0)
-        self.assertEqual(self.db.query("SELECT count(*) FROM events WHERE kind = "
-                                       "'daemon.config_reload_refused'"), "1")
+        refused = "SELECT count(*) FROM events WHERE kind = 'daemon.config_reload_refused'"
+        d.wait_until(lambda: self.db.query(refused) == "1", what="the refusal is recorded")
 
     def test_change_that_needs_a_restart_is_named_and_not_applied(self):
         d = self.daemon

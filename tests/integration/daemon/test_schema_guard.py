@@ -1,26 +1,16 @@
 """The daemon refuses a database whose schema is newer than the migrations it knows."""
 import unittest
 
-from harness import Daemon, TestDatabase, run_binary
+from harness import DaemonTestCase, run_binary
 
 
-class SchemaGuardTest(unittest.TestCase):
-    def setUp(self):
-        self.db = TestDatabase()
-        self.daemon = Daemon(self.db.params)
-
-    def tearDown(self):
-        self.daemon.stop()
-        self.db.close()
-
+class SchemaGuardTest(DaemonTestCase):
     def test_migrate_only_applies_and_exits(self):
-        out = run_binary("--config", self.daemon.config_path, "--migrate", env=self.daemon.env)
-        self.assertEqual(out.returncode, 0, out.stderr + out.stdout)
+        self.migrate()
         self.assertEqual(self.db.query("SELECT min(version) FROM schema_migrations"), "1")
 
     def test_newer_schema_is_refused_at_start(self):
-        out = run_binary("--config", self.daemon.config_path, "--migrate", env=self.daemon.env)
-        self.assertEqual(out.returncode, 0, out.stderr + out.stdout)
+        self.migrate()
         self.db.query("INSERT INTO schema_migrations (version, name, checksum) "
                       "VALUES (9999, 'from_the_future', 'x')")
         out = run_binary("--config", self.daemon.config_path, env=self.daemon.env, timeout=60)

@@ -5,23 +5,18 @@ import tempfile
 import time
 import unittest
 
-from harness import Daemon, TestDatabase
+from harness import DaemonTestCase
 
 
-class SystemdNotifyTest(unittest.TestCase):
+class SystemdNotifyTest(DaemonTestCase):
     def setUp(self):
-        self.db = TestDatabase()
-        self.daemon = Daemon(self.db.params)
+        super().setUp()
         self.sock_path = os.path.join(tempfile.mkdtemp(prefix="ccd-notify-"), "notify")
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(self.sock_path)
+        self.addCleanup(self.sock.close)
         self.sock.settimeout(0.2)
         self.messages = []
-
-    def tearDown(self):
-        self.daemon.stop()
-        self.sock.close()
-        self.db.close()
 
     def collect(self, until, timeout=20.0):
         deadline = time.monotonic() + timeout
