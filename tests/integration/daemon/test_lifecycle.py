@@ -1,4 +1,5 @@
 """Start on an empty database, serve the skeleton endpoints, stop cleanly on SIGTERM/SIGINT."""
+import json
 import signal
 import unittest
 
@@ -55,6 +56,18 @@ class LifecycleTest(DaemonTestCase):
         self.daemon.start()
         _, headers, _ = self.daemon.get("/healthz", headers={"X-Request-Id": "abc-123"})
         self.assertEqual(headers.get("X-Request-Id"), "abc-123")
+
+    def test_json_log_format_writes_one_json_object_per_line(self):
+        self.daemon.write_config(self.daemon.config_text().replace("format: text", "format: json"))
+        self.daemon.start()
+        self.daemon.get("/healthz")
+        self.assertEqual(self.daemon.stop(), 0)
+        records = [json.loads(line) for line in self.daemon.log().splitlines()]
+        self.assertGreater(len(records), 3)
+        for record in records:
+            self.assertEqual(set(record) - {"correlation_id"}, {"time", "level", "thread",
+                                                                "message"})
+        self.assertTrue(any("started on node it-node" in r["message"] for r in records))
 
 
 if __name__ == "__main__":
