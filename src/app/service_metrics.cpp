@@ -54,10 +54,11 @@ service_metrics::service_metrics(core::metrics_registry& metrics, const store::d
       {"spooled", &log.spooled_total},
       {"replayed", &log.replayed_total},
       {"rejected", &log.rejected_total}};
-  for (const auto& [outcome, counter] : outcomes) {
+  for (const auto& outcome : outcomes) {
+    const auto* total = outcome.second;
     r.push_back(metrics.callback_counter("callcenterd_event_log_events_total", events_help,
-                                         {{"outcome", outcome}},
-                                         [counter] { return read(*counter); }));
+                                         {{"outcome", outcome.first}},
+                                         [total] { return read(*total); }));
   }
 }
 

@@ -11,7 +11,7 @@ namespace {
 
 // Far above any real configuration or password file; stops `--check-config /dev/zero` from
 // eating memory.
-constexpr std::size_t max_file_bytes = 16 * 1024 * 1024;
+constexpr std::size_t max_file_bytes = std::size_t{16} * 1024 * 1024;
 
 }  // namespace
 

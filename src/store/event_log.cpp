@@ -4,10 +4,9 @@
 
 namespace callcenterd::store {
 
-event_log::event_log(boost::asio::any_io_executor executor, db_pool& pool,
+event_log::event_log(const boost::asio::any_io_executor& executor, db_pool& pool,
                      event_log_settings settings)
-    : core_(std::make_shared<detail::event_log_core>(std::move(executor), pool,
-                                                     std::move(settings))) {
+    : core_(std::make_shared<detail::event_log_core>(executor, pool, std::move(settings))) {
   core_->blocking_open();
 }
 

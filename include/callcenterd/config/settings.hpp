@@ -46,8 +46,8 @@ struct http_settings {
   std::string address = "127.0.0.1";
   /// 0 lets the OS pick a free port (meant for tests).
   std::uint16_t port = 8080;
-  std::size_t max_header_bytes = 8 * 1024;
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = std::size_t{8} * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
   std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
   std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
   unsigned max_connections = 1024;

@@ -57,7 +57,8 @@ class event_log {
   /// Blocking (start-up only): opens the spool, cuts a torn tail, and schedules replay of
   /// anything left in it by a crash or by a stop while PostgreSQL was down. Throws
   /// std::runtime_error when the spool cannot be opened. `pool` must outlive the log.
-  event_log(boost::asio::any_io_executor executor, db_pool& pool, event_log_settings settings);
+  event_log(const boost::asio::any_io_executor& executor, db_pool& pool,
+            event_log_settings settings);
   event_log(const event_log&) = delete;
   event_log& operator=(const event_log&) = delete;
 
