@@ -47,6 +47,11 @@ void setup_logging_from(const config::log_settings& log) {
       to_spdlog_level(log.level));
 }
 
+void log_migrations(const store::migration_summary& summary) {
+  spdlog::info("applied {} migration(s); database schema is at version {}", summary.applied.size(),
+               summary.current_version);
+}
+
 // What the start-up migration attempt found. An unreachable database is not fatal (the
 // readiness probe retries); anything else wrong with the schema is.
 struct startup_schema {
@@ -59,16 +64,10 @@ startup_schema blocking_migrate_at_start(const config::daemon_settings& settings
   auto files = store::blocking_load_migrations(settings.paths.migrations);
   if (!files) throw std::runtime_error(files.error().message);
   startup_schema out{std::move(*files), false, {}};
-  auto applied =
-      store::blocking_apply_migrations(settings.database.conninfo(), settings.paths.migrations);
+  auto applied = store::blocking_apply_migrations(settings.database.conninfo(), out.files);
   if (applied) {
     out.migrated = true;
-    if (applied->applied.empty()) {
-      spdlog::info("database schema is at version {}", applied->current_version);
-    } else {
-      spdlog::info("applied {} migration(s); database schema is at version {}",
-                   applied->applied.size(), applied->current_version);
-    }
+    log_migrations(*applied);
   } else if (applied.error().code == store::migration_errc::database_unavailable) {
     out.reason = "database unreachable: " + applied.error().message;
     spdlog::warn("{}; starting unready, migrations will be retried", out.reason);
@@ -243,8 +242,7 @@ int run_migrations(const config::daemon_settings& settings) {
     spdlog::error("migrations failed: {}", applied.error().message);
     return 1;
   }
-  spdlog::info("applied {} migration(s); database schema is at version {}", applied->applied.size(),
-               applied->current_version);
+  log_migrations(*applied);
   return 0;
 }
 

@@ -61,7 +61,13 @@ struct migration_summary {
 boost::system::result<migration_summary, store_error> blocking_apply_migrations(
     pqxx::connection_base& connection, const std::vector<migration_file>& files);
 
-/// Blocking: connects with `conninfo`, loads `directory` and applies; the daemon's start-up.
+/// Blocking: connects with `conninfo` and applies `files` (from blocking_load_migrations), so
+/// a caller that keeps the files for later checks reads the directory once. A failed
+/// connection is migration_errc::database_unavailable.
+boost::system::result<migration_summary, store_error> blocking_apply_migrations(
+    const std::string& conninfo, const std::vector<migration_file>& files);
+
+/// Blocking: loads `directory` and applies it as above; `callcenterd --migrate`.
 boost::system::result<migration_summary, store_error> blocking_apply_migrations(
     const std::string& conninfo, const std::filesystem::path& directory);
 

@@ -130,9 +130,14 @@ boost::system::result<migration_summary, store_error> blocking_apply_migrations(
     const std::string& conninfo, const std::filesystem::path& directory) {
   auto files = blocking_load_migrations(directory);
   if (!files) return files.error();
+  return blocking_apply_migrations(conninfo, *files);
+}
+
+boost::system::result<migration_summary, store_error> blocking_apply_migrations(
+    const std::string& conninfo, const std::vector<migration_file>& files) {
   try {
     pqxx::connection connection(conninfo);
-    return blocking_apply_migrations(connection, *files);
+    return blocking_apply_migrations(connection, files);
   } catch (const std::exception& e) {
     return error(migration_errc::database_unavailable,
                  std::string("cannot connect to the database: ") + e.what());
