@@ -19,6 +19,11 @@ inline constexpr std::array<std::string_view, 7> log_level_names{
 
 inline constexpr std::array<std::string_view, 2> log_format_names{"text", "json"};
 
+inline constexpr std::array<std::string_view, 5> sip_transport_names{"udp", "tcp", "tls", "ws",
+                                                                     "wss"};
+
+inline constexpr std::array<std::string_view, 3> did_target_names{"flow", "queue", "extension"};
+
 template <class Enum, std::size_t N>
 constexpr std::string_view name_of(Enum value, const std::array<std::string_view, N>& names) {
   return names.at(static_cast<std::size_t>(value));

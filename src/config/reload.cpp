@@ -97,6 +97,26 @@ std::vector<std::string> restart_required_changes(const daemon_settings& running
                   next.shutdown.drain_timeout);
   changes.section_backstop("shutdown", before, running.shutdown, next.shutdown);
 
+  // The SIP front end binds sockets and keeps registrations and calls: any change to it waits
+  // for a restart. Named per sub-section so the log says what changed.
+  const auto& rsip = running.sip;
+  const auto& nsip = next.sip;
+  before = changes.size();
+  changes.compare("sip.realm", rsip.realm, nsip.realm);
+  changes.compare("sip.listen", rsip.listen, nsip.listen);
+  changes.compare("sip.advertised_address", rsip.advertised_address, nsip.advertised_address);
+  changes.compare("sip.tls", rsip.tls, nsip.tls);
+  changes.compare("sip.timers", rsip.timers, nsip.timers);
+  changes.compare("sip.registrar", rsip.registrar, nsip.registrar);
+  changes.compare("sip.auth", rsip.auth, nsip.auth);
+  changes.compare("sip.limits", rsip.limits, nsip.limits);
+  changes.compare("sip.idle_timeout", rsip.idle_timeout, nsip.idle_timeout);
+  changes.compare("sip.trace_messages", rsip.trace_messages, nsip.trace_messages);
+  changes.compare("sip.user_agent", rsip.user_agent, nsip.user_agent);
+  changes.compare("sip.trunks", rsip.trunks, nsip.trunks);
+  changes.section_backstop("sip", before, rsip, nsip);
+  changes.compare("dids", running.dids, next.dids);
+
   return changes.take();
 }
 

@@ -7,23 +7,28 @@
 namespace callcenterd::config::detail {
 
 void resolve_password(section_reader& in, database_settings& out) {
-  if (!out.password_file.empty()) {
-    auto text = read_text_file(out.password_file);
+  resolve_secret(in, "password_file", out.password_file, out.password_env, out.password);
+}
+
+void resolve_secret(section_reader& in, std::string_view file_key,
+                    const std::filesystem::path& file, const std::string& env, secret& out) {
+  if (!file.empty()) {
+    auto text = read_text_file(file);
     if (!text.value) {
-      in.fail("password_file", "cannot read the password file " +
-                                   in_quotes(out.password_file.string()) + ": " + text.error);
+      in.fail(file_key,
+              "cannot read the password file " + in_quotes(file.string()) + ": " + text.error);
       return;
     }
     std::string& password = *text.value;
     // Editors and `echo` end files with a line break that is not part of the password.
     if (!password.empty() && password.back() == '\n') password.pop_back();
     if (!password.empty() && password.back() == '\r') password.pop_back();
-    out.password = secret(std::move(password));
+    out = secret(std::move(password));
     return;
   }
-  if (out.password_env.empty()) return;
+  if (env.empty()) return;
   // getenv is not safe against a concurrent setenv; the daemon never calls setenv after start.
-  if (const char* value = std::getenv(out.password_env.c_str())) out.password = secret(value);
+  if (const char* value = std::getenv(env.c_str())) out = secret(value);
 }
 
 }  // namespace callcenterd::config::detail

@@ -12,4 +12,9 @@ namespace callcenterd::config::detail {
 /// in an error. Blocking (reads a file).
 void resolve_password(section_reader& in, database_settings& out);
 
+/// The same rules for any secret read from a file (`file_key` names its key for errors) or an
+/// environment variable. Blocking (reads a file).
+void resolve_secret(section_reader& in, std::string_view file_key,
+                    const std::filesystem::path& file, const std::string& env, secret& out);
+
 }  // namespace callcenterd::config::detail

@@ -235,6 +235,59 @@ section_reader section_reader::section(std::string_view key) {
   return section_reader(e->value, key_path(key), e->key_node.Mark(), *errors_);
 }
 
+std::vector<section_reader> section_reader::list(std::string_view key) {
+  std::vector<section_reader> out;
+  const entry* e = claim(key);
+  if (e == nullptr || e->value.IsNull()) return out;
+  if (!e->value.IsSequence()) {
+    value_error(*e, "expected a list, got " + describe(e->value));
+    return out;
+  }
+  for (std::size_t i = 0; i < e->value.size(); ++i) {
+    const YAML::Node item = e->value[i];
+    const std::string path = key_path(key) + "[" + std::to_string(i) + "]";
+    if (!item.IsMap()) {
+      errors_->add(item.Mark(), path, "expected a mapping of keys, got " + describe(item));
+      continue;
+    }
+    out.emplace_back(item, path, item.Mark(), *errors_);
+  }
+  return out;
+}
+
+bool section_reader::text_list(std::string_view key, std::vector<std::string>& out,
+                               const text_check& check) {
+  const entry* e = claim(key);
+  if (e == nullptr || e->value.IsNull()) return false;
+  if (!e->value.IsSequence()) {
+    value_error(*e, "expected a list, got " + describe(e->value));
+    return false;
+  }
+  std::vector<std::string> values;
+  bool ok = true;
+  for (std::size_t i = 0; i < e->value.size(); ++i) {
+    const YAML::Node item = e->value[i];
+    const std::string path = key_path(key) + "[" + std::to_string(i) + "]";
+    if (!item.IsScalar()) {
+      errors_->add(item.Mark(), path, "expected a string, got " + describe(item));
+      ok = false;
+      continue;
+    }
+    if (check) {
+      if (auto why = check(item.Scalar()); !why.empty()) {
+        errors_->add(item.Mark(), path, std::move(why));
+        ok = false;
+        continue;
+      }
+    }
+    values.push_back(item.Scalar());
+  }
+  if (ok) out = std::move(values);
+  return ok;
+}
+
+bool section_reader::has(std::string_view key) { return claim(key) != nullptr; }
+
 void section_reader::fail(std::string_view key, std::string reason) {
   for (const auto& e : entries_) {
     if (e.key == key) {

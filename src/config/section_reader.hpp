@@ -90,6 +90,14 @@ class section_reader {
 
   /// A nested mapping; an absent key gives an empty reader. Call finish() on it as well.
   section_reader section(std::string_view key);
+  /// A list of mappings, one reader each (paths like `sip.listen[1]`); an absent key gives
+  /// none. Call finish() on each.
+  std::vector<section_reader> list(std::string_view key);
+  /// A list of scalars, each passed to `check`; refused elements are errors at their position.
+  bool text_list(std::string_view key, std::vector<std::string>& out,
+                 const text_check& check = {});
+  /// True when the key is present (and claims it, so finish() does not report it).
+  bool has(std::string_view key);
 
   /// Records an error against `key`'s value, for checks that span several keys. Falls back to
   /// the section's own position when the key is absent.

@@ -136,6 +136,8 @@ void read_daemon_settings(section_reader& root, daemon_settings& out) {
   with_section("event_log",
                [&](section_reader& s) { read_event_log(s, out.event_log, out.paths); });
   with_section("shutdown", [&](section_reader& s) { read_shutdown(s, out.shutdown); });
+  with_section("sip", [&](section_reader& s) { read_sip(s, out.sip); });
+  read_dids(root, out.dids);
 }
 
 }  // namespace callcenterd::config::detail

@@ -19,6 +19,11 @@ void read_log(section_reader& in, log_settings& out);
 void read_event_log(section_reader& in, event_log_settings& out, const paths_settings& paths);
 void read_shutdown(section_reader& in, shutdown_settings& out);
 
+/// The SIP front end (sip_sections.cpp).
+void read_sip(section_reader& in, sip_settings& out);
+/// The top-level `dids:` list; reads from the root reader.
+void read_dids(section_reader& root, std::vector<did_settings>& out);
+
 /// Reads every section of the top-level mapping `root`; the caller calls root.finish().
 void read_daemon_settings(section_reader& root, daemon_settings& out);
 

@@ -7,6 +7,10 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
+
+#include "callcenterd/config/secret.hpp"
+#include "callcenterd/config/sip_settings.hpp"
 
 namespace callcenterd::config {
 
@@ -14,23 +18,6 @@ namespace callcenterd::config {
 // the key is absent; docs/configuration.md lists keys, ranges and what a reload applies. Only
 // src/app reads these; it copies them into the settings structs of the other components.
 // All types here are values without shared state: safe to copy between threads.
-
-/// A string that must never reach a log line, an error message or a to-string. It has no
-/// stream or fmt support on purpose, so printing it by accident does not compile.
-class secret {
- public:
-  secret() = default;
-  explicit secret(std::string value) : value_(std::move(value)) {}
-
-  /// The plain text, for the one place that hands it to a library (libpq).
-  const std::string& reveal() const { return value_; }
-  bool empty() const { return value_.empty(); }
-
-  bool operator==(const secret&) const = default;
-
- private:
-  std::string value_;
-};
 
 struct service_settings {
   /// Threads running the io_context; 0 means one per CPU core.
@@ -133,6 +120,8 @@ struct daemon_settings {
   log_settings log;
   event_log_settings event_log;
   shutdown_settings shutdown;
+  sip_settings sip;
+  std::vector<did_settings> dids;
   /// The file these were read from (the name given to load_string for in-memory text).
   std::filesystem::path source_file;
 
