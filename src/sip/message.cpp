@@ -94,6 +94,20 @@ void sip_message::add_header(std::string name, std::string value) {
   headers_.push_back({std::move(name), std::move(value)});
 }
 
+void sip_message::prepend_header(std::string name, std::string value) {
+  headers_.insert(headers_.begin(), sip_header{std::move(name), std::move(value)});
+}
+
+void sip_message::set_header(std::string_view name, std::string value) {
+  for (auto& h : headers_) {
+    if (same_header_name(h.name, name)) {
+      h.value = std::move(value);
+      return;
+    }
+  }
+  headers_.push_back(sip_header{std::string(name), std::move(value)});
+}
+
 void sip_message::remove_headers(std::string_view name) {
   std::erase_if(headers_, [&](const sip_header& h) { return same_header_name(h.name, name); });
 }

@@ -38,6 +38,11 @@ class sip_message {
   const std::vector<sip_header>& headers() const { return headers_; }
   /// Appends a header line at the end.
   void add_header(std::string name, std::string value);
+  /// Inserts a header line before all others (a new top Via).
+  void prepend_header(std::string name, std::string value);
+  /// Replaces the value of the first line named `name` (any form), or appends the header when
+  /// there is none.
+  void set_header(std::string_view name, std::string value);
   /// Removes every line whose name (or compact form) matches `name`.
   void remove_headers(std::string_view name);
 

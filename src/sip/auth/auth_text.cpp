@@ -1,0 +1,97 @@
+#include "auth_text.hpp"
+
+#include <algorithm>
+
+namespace callcenterd::sip::auth_detail {
+namespace {
+
+constexpr std::string_view base64url_alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+int base64url_value(char c) {
+  auto pos = base64url_alphabet.find(c);
+  return pos == std::string_view::npos ? -1 : static_cast<int>(pos);
+}
+
+}  // namespace
+
+bool is_token_char(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("-.!%*_+`'~").find(c) != std::string_view::npos;
+}
+
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
+}
+
+std::string to_lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), lower);
+  return out;
+}
+
+bool has_control_char(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t') || u == 0x7f;
+  });
+}
+
+std::string to_hex(const unsigned char* data, std::size_t size) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(digits[data[i] >> 4]);
+    out.push_back(digits[data[i] & 0x0f]);
+  }
+  return out;
+}
+
+std::string base64url_encode(const std::vector<std::uint8_t>& bytes) {
+  std::string out;
+  out.reserve((bytes.size() * 4 + 2) / 3);
+  std::uint32_t bits = 0;
+  int pending = 0;
+  for (auto byte : bytes) {
+    bits = (bits << 8) | byte;
+    pending += 8;
+    while (pending >= 6) {
+      pending -= 6;
+      out.push_back(base64url_alphabet[(bits >> pending) & 0x3f]);
+    }
+  }
+  if (pending > 0) out.push_back(base64url_alphabet[(bits << (6 - pending)) & 0x3f]);
+  return out;
+}
+
+std::optional<std::vector<std::uint8_t>> base64url_decode(std::string_view text) {
+  // A single leftover character cannot encode a whole byte.
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::vector<std::uint8_t> out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t bits = 0;
+  int pending = 0;
+  for (char c : text) {
+    int value = base64url_value(c);
+    if (value < 0) return std::nullopt;
+    bits = (bits << 6) | static_cast<std::uint32_t>(value);
+    pending += 6;
+    if (pending >= 8) {
+      pending -= 8;
+      out.push_back(static_cast<std::uint8_t>((bits >> pending) & 0xff));
+    }
+  }
+  // Non-zero leftover bits mean a second spelling of the same bytes; refuse it.
+  if (pending > 0 && (bits & ((1U << pending) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
+}  // namespace callcenterd::sip::auth_detail
