@@ -94,8 +94,7 @@ class section_reader {
   /// none. Call finish() on each.
   std::vector<section_reader> list(std::string_view key);
   /// A list of scalars, each passed to `check`; refused elements are errors at their position.
-  bool text_list(std::string_view key, std::vector<std::string>& out,
-                 const text_check& check = {});
+  bool text_list(std::string_view key, std::vector<std::string>& out, const text_check& check = {});
   /// True when the key is present (and claims it, so finish() does not report it).
   bool has(std::string_view key);
 
