@@ -22,6 +22,8 @@ inline constexpr std::array<std::string_view, 2> log_format_names{"text", "json"
 inline constexpr std::array<std::string_view, 5> sip_transport_names{"udp", "tcp", "tls", "ws",
                                                                      "wss"};
 
+inline constexpr std::array<std::string_view, 2> sip_digest_algorithm_names{"sha-256", "md5"};
+
 inline constexpr std::array<std::string_view, 3> did_target_names{"flow", "queue", "extension"};
 
 template <class Enum, std::size_t N>

@@ -90,6 +90,13 @@ class section_reader {
 
   /// A nested mapping; an absent key gives an empty reader. Call finish() on it as well.
   section_reader section(std::string_view key);
+  /// Reads the nested mapping `key` with `read(section_reader&)`, then finishes it.
+  template <class Read>
+  void read_section(std::string_view key, const Read& read) {
+    auto nested = section(key);
+    read(nested);
+    nested.finish();
+  }
   /// A list of mappings, one reader each (paths like `sip.listen[1]`); an absent key gives
   /// none. Call finish() on each.
   std::vector<section_reader> list(std::string_view key);

@@ -1,10 +1,10 @@
 #include "sections.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <cstdint>
 
 #include "enum_names.hpp"
 #include "secrets.hpp"
+#include "text_checks.hpp"
 #include "value_parsers.hpp"
 
 namespace callcenterd::config::detail {
@@ -20,41 +20,12 @@ constexpr std::uint64_t kib = 1024;
 constexpr std::uint64_t mib = 1024 * kib;
 constexpr std::uint64_t gib = 1024 * mib;
 
-std::string not_empty(std::string_view text) {
-  return text.empty() ? "must not be empty" : std::string();
-}
-
-bool is_alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 // The node name ends up in logs, metrics labels and event rows, so it stays a plain token.
 std::string node_name_check(std::string_view text) {
   if (text.size() > 63) return "must be at most 63 characters, got " + in_quotes(text);
   for (const char c : text) {
     if (!is_alnum(c) && c != '.' && c != '-' && c != '_') {
       return "may contain only letters, digits, '.', '-' and '_', got " + in_quotes(text);
-    }
-  }
-  return {};
-}
-
-// A listen address, not a host name: resolving names at start-up would make the daemon's
-// behaviour depend on DNS, and binding needs one address anyway.
-std::string ip_address_check(std::string_view text) {
-  boost::system::error_code ec;
-  boost::asio::ip::make_address(std::string(text), ec);
-  if (!ec) return {};
-  return "expected an IPv4 or IPv6 address such as '127.0.0.1' or '::', got " + in_quotes(text);
-}
-
-std::string env_name_check(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (!(is_alnum(c) || c == '_') || (i == 0 && c >= '0' && c <= '9')) {
-      return "expected the name of an environment variable (letters, digits and '_', not "
-             "starting with a digit), got " +
-             in_quotes(text);
     }
   }
   return {};
@@ -123,20 +94,15 @@ void read_shutdown(section_reader& in, shutdown_settings& out) {
 
 void read_daemon_settings(section_reader& root, daemon_settings& out) {
   // Each section reads through its own reader so that unknown keys are reported per section.
-  const auto with_section = [&root](std::string_view name, const auto& read) {
-    auto section = root.section(name);
-    read(section);
-    section.finish();
-  };
-  with_section("service", [&](section_reader& s) { read_service(s, out.service); });
-  with_section("http", [&](section_reader& s) { read_http(s, out.http); });
-  with_section("database", [&](section_reader& s) { read_database(s, out.database); });
-  with_section("paths", [&](section_reader& s) { read_paths(s, out.paths); });
-  with_section("log", [&](section_reader& s) { read_log(s, out.log); });
-  with_section("event_log",
-               [&](section_reader& s) { read_event_log(s, out.event_log, out.paths); });
-  with_section("shutdown", [&](section_reader& s) { read_shutdown(s, out.shutdown); });
-  with_section("sip", [&](section_reader& s) { read_sip(s, out.sip); });
+  root.read_section("service", [&](section_reader& s) { read_service(s, out.service); });
+  root.read_section("http", [&](section_reader& s) { read_http(s, out.http); });
+  root.read_section("database", [&](section_reader& s) { read_database(s, out.database); });
+  root.read_section("paths", [&](section_reader& s) { read_paths(s, out.paths); });
+  root.read_section("log", [&](section_reader& s) { read_log(s, out.log); });
+  root.read_section("event_log",
+                    [&](section_reader& s) { read_event_log(s, out.event_log, out.paths); });
+  root.read_section("shutdown", [&](section_reader& s) { read_shutdown(s, out.shutdown); });
+  root.read_section("sip", [&](section_reader& s) { read_sip(s, out.sip); });
   read_dids(root, out.dids);
 }
 

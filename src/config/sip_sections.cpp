@@ -7,6 +7,7 @@
 #include "enum_names.hpp"
 #include "secrets.hpp"
 #include "sections.hpp"
+#include "text_checks.hpp"
 #include "value_parsers.hpp"
 
 namespace callcenterd::config::detail {
@@ -17,13 +18,6 @@ using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
-
-std::string ip_check(std::string_view text) {
-  boost::system::error_code ec;
-  boost::asio::ip::make_address(std::string(text), ec);
-  if (!ec) return {};
-  return "expected an IPv4 or IPv6 address such as '127.0.0.1' or '::', got " + in_quotes(text);
-}
 
 // An ACL entry: one address or a CIDR block. Host names are refused: an ACL that depends on
 // DNS at start-up would silently change with it.
@@ -44,8 +38,7 @@ std::string address_or_cidr_check(std::string_view text) {
 std::string host_check(std::string_view text) {
   if (text.empty()) return "must not be empty";
   for (const char c : text) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '-' || c == ':';
+    const bool ok = is_alnum(c) || c == '.' || c == '-' || c == ':';
     if (!ok) return "expected a host name or IP address, got " + in_quotes(text);
   }
   return {};
@@ -54,8 +47,7 @@ std::string host_check(std::string_view text) {
 std::string token_check(std::string_view text) {
   if (text.empty() || text.size() > 64) return "must be 1 to 64 characters";
   for (const char c : text) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '-' || c == '_' || c == '+';
+    const bool ok = is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '+';
     if (!ok)
       return "may contain only letters, digits, '.', '-', '_' and '+', got " + in_quotes(text);
   }
@@ -88,7 +80,7 @@ std::uint16_t default_port(sip_transport transport) {
 
 void read_listen(section_reader& in, sip_listen_settings& out) {
   in.enumeration("transport", out.transport, sip_transport_names);
-  in.text("address", out.address, ip_check);
+  in.text("address", out.address, ip_address_check);
   out.port = default_port(out.transport);
   in.integer<std::uint16_t>("port", out.port, 0, 65535);
 }
@@ -121,6 +113,32 @@ void read_registrar(section_reader& in, sip_registrar_settings& out) {
 }
 
 void read_auth(section_reader& in, sip_auth_settings& out) {
+  std::vector<std::string> names;
+  const auto known = [](std::string_view text) {
+    for (const auto name : sip_digest_algorithm_names) {
+      if (text == name) return std::string();
+    }
+    return "expected sha-256 or md5, got " + in_quotes(text);
+  };
+  if (in.text_list("algorithms", names, known)) {
+    std::vector<sip_digest_algorithm> algorithms;
+    for (const auto& name : names) {
+      const auto index = static_cast<std::size_t>(
+          std::find(sip_digest_algorithm_names.begin(), sip_digest_algorithm_names.end(), name) -
+          sip_digest_algorithm_names.begin());
+      const auto algorithm = static_cast<sip_digest_algorithm>(index);
+      if (std::find(algorithms.begin(), algorithms.end(), algorithm) != algorithms.end()) {
+        in.fail("algorithms", "sip.auth.algorithms lists " + in_quotes(name) + " twice");
+        return;
+      }
+      algorithms.push_back(algorithm);
+    }
+    if (algorithms.empty()) {
+      in.fail("algorithms", "sip.auth.algorithms needs at least one algorithm");
+    } else {
+      out.algorithms = std::move(algorithms);
+    }
+  }
   in.duration("nonce_lifetime", out.nonce_lifetime, seconds(10), hours(24));
   in.integer<unsigned>("max_failures", out.max_failures, 1, 100000);
   in.duration("failure_window", out.failure_window, seconds(1), hours(24));
@@ -145,18 +163,18 @@ void read_trunk(section_reader& in, sip_trunk_settings& out) {
   if (out.transport == sip_transport::ws || out.transport == sip_transport::wss) {
     in.fail("transport", "a trunk uses udp, tcp or tls; WebSocket peers cannot be dialled");
   }
-  auto reg = in.section("registration");
-  auto& r = out.registration;
-  reg.boolean("enabled", r.enabled);
-  reg.text("username", r.username);
-  reg.text("password_env", r.password_env);
-  reg.path_or_empty("password_file", r.password_file);
-  reg.duration("expires", r.expires, seconds(60), hours(24));
-  resolve_secret(reg, "password_file", r.password_file, r.password_env, r.password);
-  if (r.enabled && (r.username.empty() || out.host.empty())) {
-    reg.fail("enabled", "an outbound registration needs the trunk's host and a username");
-  }
-  reg.finish();
+  in.read_section("registration", [&out](section_reader& reg) {
+    auto& r = out.registration;
+    reg.boolean("enabled", r.enabled);
+    reg.text("username", r.username);
+    reg.text("password_env", r.password_env, env_name_check);
+    reg.path_or_empty("password_file", r.password_file);
+    reg.duration("expires", r.expires, seconds(60), hours(24));
+    resolve_secret(reg, "password_file", r.password_file, r.password_env, r.password);
+    if (r.enabled && (r.username.empty() || out.host.empty())) {
+      reg.fail("enabled", "an outbound registration needs the trunk's host and a username");
+    }
+  });
   if (out.host.empty() && out.allow.empty()) {
     in.fail("host", "a trunk needs a host to call, an allow list to accept calls from, or both");
   }
@@ -186,15 +204,10 @@ void read_sip(section_reader& in, sip_settings& out) {
              "a tls or wss listener needs sip.tls.certificate_file and sip.tls.private_key_file");
   }
   tls.finish();
-  const auto with_section = [&in](std::string_view name, const auto& read) {
-    auto section = in.section(name);
-    read(section);
-    section.finish();
-  };
-  with_section("timers", [&](section_reader& s) { read_timers(s, out.timers); });
-  with_section("registrar", [&](section_reader& s) { read_registrar(s, out.registrar); });
-  with_section("auth", [&](section_reader& s) { read_auth(s, out.auth); });
-  with_section("limits", [&](section_reader& s) { read_limits(s, out.limits); });
+  in.read_section("timers", [&](section_reader& s) { read_timers(s, out.timers); });
+  in.read_section("registrar", [&](section_reader& s) { read_registrar(s, out.registrar); });
+  in.read_section("auth", [&](section_reader& s) { read_auth(s, out.auth); });
+  in.read_section("limits", [&](section_reader& s) { read_limits(s, out.limits); });
   in.duration("idle_timeout", out.idle_timeout, seconds(10), hours(24));
   in.boolean("trace_messages", out.trace_messages);
   in.text("user_agent", out.user_agent);

@@ -54,7 +54,13 @@ struct sip_registrar_settings {
   bool operator==(const sip_registrar_settings&) const = default;
 };
 
+enum class sip_digest_algorithm { sha256, md5 };
+
 struct sip_auth_settings {
+  /// Digest algorithms challenged, in order of preference (RFC 8760). Clients that read only
+  /// the first challenge (sipp 3.6, some desk phones) need md5 first.
+  std::vector<sip_digest_algorithm> algorithms{sip_digest_algorithm::sha256,
+                                               sip_digest_algorithm::md5};
   /// A nonce older than this is answered with a fresh challenge marked stale=true.
   std::chrono::milliseconds nonce_lifetime = std::chrono::minutes(5);
   /// After max_failures failed authentications within failure_window, a source address gets no

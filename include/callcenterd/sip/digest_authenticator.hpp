@@ -30,6 +30,10 @@ struct digest_settings {
   /// Key for the nonce MAC. Empty: 32 random bytes drawn at construction, so nonces die with
   /// the process. Tests and several nodes sharing nonces set it.
   std::string nonce_secret;
+  /// The algorithms challenged, in order of preference: one WWW-Authenticate line each, in this
+  /// order (RFC 8760 §2.4). Credentials for an algorithm not listed fail. Clients that read
+  /// only the first challenge (sipp 3.6, some desk phones) need MD5 first or alone.
+  std::vector<digest_algorithm> algorithms{digest_algorithm::sha256, digest_algorithm::md5};
 };
 
 /// The H(A1) values the store keeps for one SIP account, as hex. An empty or malformed hash
@@ -69,9 +73,9 @@ class digest_authenticator {
 
   const std::string& realm() const;
 
-  /// WWW-Authenticate (or Proxy-Authenticate) values in order of preference, one header line
-  /// each: SHA-256 first, then MD5 for clients that know nothing else (RFC 8760 §3). Each has
-  /// its own nonce, qop="auth", the algorithm and, when `stale`, stale=true.
+  /// WWW-Authenticate (or Proxy-Authenticate) values in the order of settings.algorithms, one
+  /// header line each (RFC 8760 §2.4). Each has its own nonce, qop="auth", the algorithm and,
+  /// when `stale`, stale=true.
   std::vector<std::string> challenges(bool stale, clock::time_point now) const;
 
   /// The credentials meant for us in `request`: the first `header_name` line (Authorization

@@ -89,6 +89,9 @@ digest_authenticator::digest_authenticator(digest_settings settings) {
   if (settings.nonce_lifetime <= std::chrono::seconds::zero()) {
     throw std::invalid_argument("sip auth: the nonce lifetime must be positive");
   }
+  if (settings.algorithms.empty()) {
+    throw std::invalid_argument("sip auth: at least one digest algorithm must be offered");
+  }
   if (settings.max_tracked_nonces == 0) {
     throw std::invalid_argument("sip auth: max_tracked_nonces must be positive");
   }
@@ -103,7 +106,7 @@ const std::string& digest_authenticator::realm() const { return state_->settings
 
 std::vector<std::string> digest_authenticator::challenges(bool stale, clock::time_point now) const {
   std::vector<std::string> out;
-  for (auto algorithm : {digest_algorithm::sha256, digest_algorithm::md5}) {
+  for (auto algorithm : state_->settings.algorithms) {
     digest_challenge challenge;
     challenge.realm = state_->settings.realm;
     challenge.nonce = state_->nonces.issue(now);
@@ -158,7 +161,10 @@ auth_outcome digest_authenticator::verify(const digest_credentials& credentials,
     return refuse(auth_outcome::failed, user, "foreign realm");
   }
   auto algorithm = parse_algorithm(credentials.algorithm);
-  if (!algorithm) return refuse(auth_outcome::failed, user, "algorithm not offered");
+  const auto& offered = state_->settings.algorithms;
+  if (!algorithm || std::find(offered.begin(), offered.end(), *algorithm) == offered.end()) {
+    return refuse(auth_outcome::failed, user, "algorithm not offered");
+  }
   auto length = hex_digest_length(*algorithm);
   if (credentials.response.size() != length) {
     return refuse(auth_outcome::malformed, user, "response length does not fit the algorithm");

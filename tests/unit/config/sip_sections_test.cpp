@@ -40,7 +40,8 @@ sip:
   tls: {certificate_file: /etc/c.pem, private_key_file: /etc/k.pem, verify_peer: true}
   timers: {t1: 250ms, t2: 2s, t4: 3s}
   registrar: {min_expires: 30s, max_expires: 2h, default_expires: 5m, max_contacts: 3}
-  auth: {nonce_lifetime: 1m, max_failures: 5, failure_window: 10s, block_for: 1m}
+  auth: {nonce_lifetime: 1m, max_failures: 5, failure_window: 10s, block_for: 1m,
+         algorithms: [md5, sha-256]}
   limits: {max_message_size: 32KiB, max_calls: 50, max_call_rate_per_source: 7,
            max_transactions: 1000, max_connections: 99}
   idle_timeout: 90s
@@ -75,6 +76,8 @@ dids:
   EXPECT_EQ(sip.registrar.max_contacts, 3u);
   EXPECT_EQ(sip.registrar.default_expires, 5min);
   EXPECT_EQ(sip.auth.max_failures, 5u);
+  EXPECT_EQ(sip.auth.algorithms, (std::vector<sip_digest_algorithm>{
+                                     sip_digest_algorithm::md5, sip_digest_algorithm::sha256}));
   EXPECT_EQ(sip.limits.max_message_size, 32u * 1024);
   EXPECT_EQ(sip.limits.max_call_rate_per_source, 7u);
   EXPECT_EQ(sip.idle_timeout, 90s);
@@ -113,6 +116,18 @@ TEST(sip_section, cross_checks) {
   expect_single_error("sip:\n  registrar: {default_expires: 10s}\n", 2,
                       "sip.registrar.default_expires",
                       "sip.registrar.default_expires must lie between min_expires and max_expires");
+}
+
+TEST(sip_section, digest_algorithms_are_known_and_listed_once) {
+  const auto defaults = load("");
+  EXPECT_EQ(defaults.settings().sip.auth.algorithms.front(), sip_digest_algorithm::sha256)
+      << "SHA-256 is preferred unless configured otherwise";
+  expect_single_error("sip:\n  auth: {algorithms: [sha-512]}\n", 2, "sip.auth.algorithms[0]",
+                      "expected sha-256 or md5, got 'sha-512'");
+  expect_single_error("sip:\n  auth: {algorithms: [md5, md5]}\n", 2, "sip.auth.algorithms",
+                      "sip.auth.algorithms lists 'md5' twice");
+  expect_single_error("sip:\n  auth: {algorithms: []}\n", 2, "sip.auth.algorithms",
+                      "sip.auth.algorithms needs at least one algorithm");
 }
 
 TEST(sip_section, trunk_checks) {

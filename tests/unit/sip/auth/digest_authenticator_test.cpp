@@ -291,6 +291,8 @@ TEST(authenticator_settings, refuses_bad_settings) {
                std::invalid_argument);
   EXPECT_THROW(digest_authenticator(with([](digest_settings& s) { s.max_tracked_nonces = 0; })),
                std::invalid_argument);
+  EXPECT_THROW(digest_authenticator(with([](digest_settings& s) { s.algorithms.clear(); })),
+               std::invalid_argument);
   // A random secret per instance: one instance's nonces are foreign to another.
   digest_authenticator a{digest_settings{}};
   digest_authenticator b{digest_settings{}};
@@ -299,6 +301,33 @@ TEST(authenticator_settings, refuses_bad_settings) {
   stored_ha1 bob{"", compute_ha1(digest_algorithm::sha256, "bob", "callcenterd", "pw")};
   EXPECT_EQ(a.verify(*value, "REGISTER", request_uri, bob, t0), auth_outcome::ok);
   EXPECT_EQ(b.verify(*value, "REGISTER", request_uri, bob, t0), auth_outcome::stale);
+}
+
+TEST(authenticator_settings, challenges_follow_the_configured_order_and_only_those_verify) {
+  digest_settings settings = test_settings();
+  settings.algorithms = {digest_algorithm::md5};
+  digest_authenticator md5_only{settings};
+  const auto values = md5_only.challenges(false, t0);
+  ASSERT_EQ(values.size(), 1U);
+  EXPECT_EQ(parse_challenge(values[0])->algorithm, "MD5");
+
+  settings.algorithms = {digest_algorithm::md5, digest_algorithm::sha256};
+  digest_authenticator md5_first{settings};
+  const auto both = md5_first.challenges(false, t0);
+  ASSERT_EQ(both.size(), 2U);
+  EXPECT_EQ(parse_challenge(both[0])->algorithm, "MD5");
+  EXPECT_EQ(parse_challenge(both[1])->algorithm, "SHA-256");
+
+  // A SHA-256 answer is refused where SHA-256 was never offered, though the hash is right.
+  const stored_ha1 bob{compute_ha1(digest_algorithm::md5, "bob", "callcenterd", "pw"),
+                       compute_ha1(digest_algorithm::sha256, "bob", "callcenterd", "pw")};
+  auto sha_challenge = parse_challenge(md5_first.challenges(false, t0)[1]);
+  ASSERT_TRUE(sha_challenge);
+  const auto value = authorize(*sha_challenge, {"bob", "pw"}, {"REGISTER", request_uri, 1},
+                               [] { return std::string("0a4f113b"); });
+  ASSERT_TRUE(value);
+  EXPECT_EQ(md5_first.verify(*value, "REGISTER", request_uri, bob, t0), auth_outcome::ok);
+  EXPECT_EQ(md5_only.verify(*value, "REGISTER", request_uri, bob, t0), auth_outcome::failed);
 }
 
 TEST(authenticator_settings, outcome_names) {

@@ -1,0 +1,36 @@
+#include "text_checks.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+#include "value_parsers.hpp"
+
+namespace callcenterd::config::detail {
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+std::string ip_address_check(std::string_view text) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(std::string(text), ec);
+  if (!ec) return {};
+  return "expected an IPv4 or IPv6 address such as '127.0.0.1' or '::', got " + in_quotes(text);
+}
+
+std::string not_empty(std::string_view text) {
+  return text.empty() ? "must not be empty" : std::string();
+}
+
+std::string env_name_check(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!(is_alnum(c) || c == '_') || (i == 0 && c >= '0' && c <= '9')) {
+      return "expected the name of an environment variable (letters, digits and '_', not "
+             "starting with a digit), got " +
+             in_quotes(text);
+    }
+  }
+  return {};
+}
+
+}  // namespace callcenterd::config::detail

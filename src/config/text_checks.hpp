@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace callcenterd::config::detail {
+
+// Checks for text values shared by several sections. Each returns why a value is refused, as a
+// sentence for the user, or an empty string when the value is fine (see text_check).
+
+bool is_alnum(char c);
+
+/// A listen address, not a host name: resolving names at start-up would make the daemon's
+/// behaviour depend on DNS, and binding needs one address anyway.
+std::string ip_address_check(std::string_view text);
+
+/// The name of an environment variable (letters, digits and '_', not starting with a digit).
+std::string env_name_check(std::string_view text);
+
+/// Non-empty text.
+std::string not_empty(std::string_view text);
+
+}  // namespace callcenterd::config::detail
