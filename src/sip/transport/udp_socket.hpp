@@ -1,0 +1,58 @@
+#pragma once
+
+#include <array>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/system/error_code.hpp>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "callcenterd/sip/flow.hpp"
+#include "connection.hpp"
+
+namespace callcenterd::sip::transport_detail {
+
+// One UDP listener: a receive loop that hands every datagram to the io_context, so parsing
+// and dispatch spread over all worker threads, and a send queue. Receives and sends are
+// initiated and completed on the socket's strand, one send in flight at a time.
+class udp_socket : public std::enable_shared_from_this<udp_socket> {
+ public:
+  udp_socket(std::shared_ptr<transport_core> core, strand_type strand);
+
+  // Opens and binds; the transport layer's start() only.
+  boost::system::error_code open(const boost::asio::ip::udp::endpoint& endpoint);
+  // The bound address and actual port. Any thread after open().
+  [[nodiscard]] const flow& local() const { return local_; }
+  // Starts receiving. Once, after open().
+  void start();
+  // Queues one datagram for `to`. Any thread.
+  void send_to(const boost::asio::ip::udp::endpoint& to, std::string bytes);
+  // Closes the socket; pending operations end. Any thread.
+  void close();
+
+ private:
+  struct datagram {
+    boost::asio::ip::udp::endpoint to;
+    std::string bytes;
+  };
+
+  void do_receive();
+  void on_receive(const boost::system::error_code& ec, std::size_t received);
+  void enqueue(datagram d);
+  void do_send();
+  void on_sent(const boost::system::error_code& ec);
+
+  const std::shared_ptr<transport_core> core_;
+  const strand_type strand_;
+  boost::asio::ip::udp::socket socket_;
+  flow local_;
+  // Large enough for any UDP payload, so no datagram is ever truncated.
+  std::array<char, 65536> receive_buffer_{};
+  boost::asio::ip::udp::endpoint sender_;
+  std::deque<datagram> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool sending_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace callcenterd::sip::transport_detail
