@@ -33,6 +33,7 @@
 #include "readiness_monitor.hpp"
 #include "service_metrics.hpp"
 #include "settings_mapping.hpp"
+#include "sip_service.hpp"
 #include "systemd_notifier.hpp"
 
 namespace callcenterd::app {
@@ -95,6 +96,7 @@ class daemon {
             [this](api::request request) { return router_.handle(std::move(request)); }, metrics_),
         reloader_(std::in_place, settings_.source_file, settings_, metrics_, *events_),
         service_metrics_(std::in_place, metrics_, pool_, *events_, readiness_),
+        sip_(std::in_place, io_, settings_.sip, thread_count(settings_.service), pool_, metrics_),
         notifier_(io_),
         signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
 
@@ -126,6 +128,7 @@ class daemon {
                        settings_.http.port, ec.message());
       return false;
     }
+    if (!sip_->start()) return false;
     readiness_.on_first_ready([this] { check_demo_exposure(); });
     readiness_.start();
     wait_for_signal();
@@ -163,6 +166,7 @@ class daemon {
     notifier_.stopping("draining");
     events_->append(store::make_event("daemon.stopping", "", {{"pid", ::getpid()}}));
     server_.stop();
+    sip_->stop_listening();
     asio::steady_timer timer(io_, deadline);
     const auto drained =
         co_await (server_.async_wait_drained(asio::as_tuple(asio::use_awaitable)) ||
@@ -187,6 +191,8 @@ class daemon {
   // destroy what reads the event log, then the log itself (it spools anything left).
   void teardown(bool started) {
     if (started) readiness_.blocking_stop();
+    sip_->stop();
+    sip_.reset();
     service_metrics_.reset();
     reloader_.reset();
     events_.reset();
@@ -225,6 +231,7 @@ class daemon {
   api::http_server server_;
   std::optional<config_reloader> reloader_;
   std::optional<service_metrics> service_metrics_;
+  std::optional<sip_service> sip_;
   systemd_notifier notifier_;
   asio::signal_set signals_;
   bool stopping_ = false;  // touched only by the signal handler, which is serialised

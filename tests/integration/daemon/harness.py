@@ -106,9 +106,13 @@ class PrivateCluster:
 class Daemon:
     """One callcenterd process with a generated configuration in a temporary directory."""
 
-    def __init__(self, db_params, http_port=None, log_level="info", extra_yaml=""):
+    def __init__(self, db_params, http_port=None, log_level="info", extra_yaml="", sip_yaml=""):
         self.workdir = tempfile.mkdtemp(prefix="ccd-it-")
         self.http_port = http_port or free_port()
+        # SIP listens on UDP and TCP of one port; a free TCP port is nearly always free for
+        # UDP too, and a clash shows as a clear bind error in the log.
+        self.sip_port = free_port()
+        self.sip_extra = sip_yaml  # more keys of the sip: section, indented by two spaces
         self.db_params = dict(db_params)
         self.config_path = os.path.join(self.workdir, "callcenterd.yaml")
         self.log_path = os.path.join(self.workdir, "daemon.log")
@@ -144,7 +148,11 @@ log:
   format: text
 shutdown:
   drain_timeout: 5s
-{extra_yaml}"""
+sip:
+  listen:
+    - {{transport: udp, address: 127.0.0.1, port: {self.sip_port}}}
+    - {{transport: tcp, address: 127.0.0.1, port: {self.sip_port}}}
+{self.sip_extra}{extra_yaml}"""
 
     def write_config(self, text):
         with open(self.config_path, "w") as f:

@@ -1,0 +1,310 @@
+#include "sip_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <future>
+
+#include "callcenterd/store/sip_directory.hpp"
+#include "sip_settings_mapping.hpp"
+
+namespace callcenterd::app {
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+constexpr auto flush_interval = 200ms;
+constexpr auto housekeeping_interval = 5s;
+constexpr int directory_refresh_every = 6;  // housekeeping turns: 30 s
+
+std::optional<sip::transport_kind> kind_from_name(std::string_view name) {
+  for (auto kind : {sip::transport_kind::udp, sip::transport_kind::tcp, sip::transport_kind::tls,
+                    sip::transport_kind::ws, sip::transport_kind::wss}) {
+    if (sip::config_name(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+store::sip_registration_row to_row(const sip::binding& b) {
+  store::sip_registration_row row;
+  row.extension = b.extension;
+  row.contact = b.contact;
+  row.transport = std::string(sip::config_name(b.path.transport));
+  row.local_address = b.path.local_address.to_string();
+  row.local_port = b.path.local_port;
+  row.remote_address = b.path.remote_address.to_string();
+  row.remote_port = b.path.remote_port;
+  row.call_id = b.call_id;
+  row.cseq = b.cseq;
+  row.instance_id = b.instance_id;
+  row.reg_id = b.reg_id;
+  row.q_milli = b.q_milli;
+  row.user_agent = b.user_agent;
+  row.registered_at = b.registered_at;
+  row.expires_at = b.expires_at;
+  return row;
+}
+
+std::optional<sip::binding> from_row(const store::sip_registration_row& row) {
+  const auto kind = kind_from_name(row.transport);
+  boost::system::error_code local_ec;
+  boost::system::error_code remote_ec;
+  const auto local = asio::ip::make_address(row.local_address, local_ec);
+  const auto remote = asio::ip::make_address(row.remote_address, remote_ec);
+  if (!kind || local_ec || remote_ec) return std::nullopt;
+  sip::binding b;
+  b.extension = row.extension;
+  b.contact = row.contact;
+  // Connections do not survive a restart: connection id 0 lets TCP and TLS dial again.
+  b.path = sip::flow{*kind, local, row.local_port, remote, row.remote_port, 0};
+  b.call_id = row.call_id;
+  b.cseq = row.cseq;
+  b.instance_id = row.instance_id;
+  b.reg_id = row.reg_id;
+  b.q_milli = row.q_milli;
+  b.user_agent = row.user_agent;
+  b.registered_at = row.registered_at;
+  b.expires_at = row.expires_at;
+  return b;
+}
+
+// Each contact at most once: the pending map holds the newest change per contact.
+store::sip_registration_changes to_store_changes(
+    const std::map<std::pair<std::string, std::string>, std::optional<sip::binding>>& pending) {
+  store::sip_registration_changes changes;
+  for (const auto& [key, value] : pending) {
+    if (value) {
+      changes.upserts.push_back(to_row(*value));
+    } else {
+      changes.removals.push_back(key);
+    }
+  }
+  return changes;
+}
+
+sip::sip_account to_account(store::sip_account_row row) {
+  return sip::sip_account{std::move(row.extension),
+                          sip::stored_ha1{std::move(row.ha1_md5), std::move(row.ha1_sha256)},
+                          std::move(row.display_name), row.user_disabled};
+}
+
+}  // namespace
+
+sip_service::sip_service(asio::io_context& io, const config::sip_settings& settings,
+                         unsigned threads, store::db_pool& pool, core::metrics_registry& metrics)
+    : io_(io),
+      strand_(asio::make_strand(io)),
+      settings_(settings),
+      pool_(pool),
+      digest_(to_digest_settings(settings)),
+      throttle_(to_throttle_settings(settings.auth)),
+      authenticator_(digest_, throttle_, accounts_, settings.user_agent),
+      registrar_(to_registrar_settings(settings), authenticator_,
+                 [this](sip::binding_changes changes) { queue_changes(std::move(changes)); }),
+      user_agent_(registrar_, settings.user_agent),
+      stack_(io, to_stack_settings(settings, threads), user_agent_),
+      flush_timer_(strand_),
+      housekeeping_timer_(strand_) {
+  user_agent_.attach(stack_);
+  register_metrics(metrics);
+}
+
+sip_service::~sip_service() { stack_.stop(); }
+
+bool sip_service::start() {
+  if (const auto ec = stack_.start()) {
+    spdlog::critical("cannot start SIP: {}", stack_.last_error_detail());
+    return false;
+  }
+  for (const auto& bound : stack_.bound()) {
+    spdlog::info("SIP listening on {} {}", sip::config_name(bound.transport),
+                 stack_.contact_host_port(bound));
+  }
+  asio::post(strand_, [this] {
+    load_directory();
+    schedule_housekeeping();
+  });
+  return true;
+}
+
+void sip_service::stop_listening() { stack_.stop(); }
+
+void sip_service::stop() {
+  if (stop_done_) return;
+  stop_done_ = true;
+  stack_.stop();
+  // Stop the timers and take what is still pending in one turn of the strand, then write it
+  // and wait: nothing registered is lost on a restart.
+  std::promise<store::sip_registration_changes> taken;
+  asio::post(strand_, [this, &taken] {
+    stopped_ = true;
+    flush_timer_.cancel();
+    housekeeping_timer_.cancel();
+    taken.set_value(to_store_changes(pending_));
+    pending_.clear();
+  });
+  const auto last = taken.get_future().get();
+  if (last.empty()) return;
+  std::promise<void> written;
+  pool_.async_run<bool>(
+      [&last](pqxx::connection& c) {
+        store::blocking_apply_sip_registration_changes(c, last);
+        return true;
+      },
+      [&written](boost::system::error_code ec, bool) {
+        if (ec) spdlog::warn("SIP registrations not saved at stop: {}", ec.message());
+        written.set_value();
+      });
+  written.get_future().wait();
+}
+
+void sip_service::queue_changes(sip::binding_changes changes) {
+  asio::post(strand_, [this, changes = std::move(changes)]() mutable {
+    for (auto& key : changes.removals) pending_[key] = std::nullopt;
+    for (auto& b : changes.upserts) {
+      binding_key key{b.extension, b.contact};
+      pending_[std::move(key)] = std::move(b);
+    }
+    schedule_flush();
+  });
+}
+
+void sip_service::schedule_flush() {
+  if (flush_scheduled_ || stopped_ || pending_.empty()) return;
+  flush_scheduled_ = true;
+  flush_timer_.expires_after(flush_interval);
+  flush_timer_.async_wait(asio::bind_executor(strand_, [this](boost::system::error_code ec) {
+    flush_scheduled_ = false;
+    if (ec || stopped_) return;
+    flush();
+  }));
+}
+
+void sip_service::flush() {
+  pending_map batch;
+  batch.swap(pending_);
+  auto changes = to_store_changes(batch);
+  pool_.async_run<bool>(
+      [changes = std::move(changes)](pqxx::connection& c) {
+        store::blocking_apply_sip_registration_changes(c, changes);
+        return true;
+      },
+      asio::bind_executor(
+          strand_, [this, batch = std::move(batch)](boost::system::error_code ec, bool) mutable {
+            if (!ec) return;
+            spdlog::warn("SIP registrations not saved yet ({}); retrying", ec.message());
+            requeue(std::move(batch));
+          }));
+}
+
+void sip_service::requeue(pending_map failed) {
+  // A newer change to the same contact wins over the one that failed.
+  for (auto& [key, value] : failed) pending_.try_emplace(key, std::move(value));
+  schedule_flush();
+}
+
+void sip_service::load_directory() {
+  pool_.async_run<std::vector<store::sip_account_row>>(
+      [](pqxx::connection& c) { return store::blocking_load_sip_accounts(c); },
+      asio::bind_executor(strand_, [this](boost::system::error_code ec,
+                                          std::vector<store::sip_account_row> rows) {
+        if (ec) {
+          spdlog::warn("SIP accounts not loaded: {}", ec.message());
+          return;
+        }
+        std::vector<sip::sip_account> accounts;
+        accounts.reserve(rows.size());
+        for (auto& row : rows) accounts.push_back(to_account(std::move(row)));
+        const auto count = accounts.size();
+        accounts_.replace(std::move(accounts));
+        if (restored_) return;
+        spdlog::info("SIP: {} account(s) loaded", count);
+        const auto now = std::chrono::system_clock::now();
+        pool_.async_run<std::vector<store::sip_registration_row>>(
+            [now](pqxx::connection& c) { return store::blocking_load_sip_registrations(c, now); },
+            asio::bind_executor(strand_, [this](boost::system::error_code load_ec,
+                                                std::vector<store::sip_registration_row> rows) {
+              if (load_ec || restored_) return;
+              restored_ = true;
+              std::vector<sip::binding> bindings;
+              for (const auto& row : rows) {
+                if (auto b = from_row(row)) bindings.push_back(std::move(*b));
+              }
+              spdlog::info("SIP: {} registration(s) restored", bindings.size());
+              registrar_.restore(std::move(bindings), std::chrono::system_clock::now());
+            }));
+      }));
+}
+
+void sip_service::schedule_housekeeping() {
+  if (stopped_) return;
+  housekeeping_timer_.expires_after(housekeeping_interval);
+  housekeeping_timer_.async_wait(asio::bind_executor(strand_, [this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    registrar_.expire(std::chrono::system_clock::now());
+    if (!restored_ || ++housekeeping_turns_ % directory_refresh_every == 0) load_directory();
+    schedule_housekeeping();
+  }));
+}
+
+void sip_service::register_metrics(core::metrics_registry& metrics) {
+  auto& r = metrics_;
+  const auto counter = [&](const char* name, const char* help, core::metric_labels labels,
+                           std::function<double()> read) {
+    r.push_back(metrics.callback_counter(name, help, std::move(labels), std::move(read)));
+  };
+  const auto gauge = [&](const char* name, const char* help, core::metric_labels labels,
+                         std::function<double()> read) {
+    r.push_back(metrics.callback_gauge(name, help, std::move(labels), std::move(read)));
+  };
+  gauge("callcenterd_sip_registrations", "Registered contacts", {},
+        [this] { return double(registrar_.stats().bindings); });
+  gauge("callcenterd_sip_accounts", "SIP accounts known to the registrar", {},
+        [this] { return double(accounts_.size()); });
+  const char* reg_help = "REGISTER outcomes";
+  const std::pair<const char*, std::uint64_t sip::registrar_stats::*> reg[] = {
+      {"ok", &sip::registrar_stats::registrations_ok},
+      {"challenged", &sip::registrar_stats::challenges},
+      {"auth_failed", &sip::registrar_stats::auth_failures},
+      {"throttled", &sip::registrar_stats::throttled_drops},
+      {"rejected", &sip::registrar_stats::rejected}};
+  for (const auto& [label, member] : reg) {
+    counter("callcenterd_sip_register_total", reg_help, {{"outcome", label}},
+            [this, member = member] { return double(registrar_.stats().*member); });
+  }
+  counter("callcenterd_sip_auth_failures_total", "Failed digest authentications", {},
+          [this] { return double(authenticator_.failures()); });
+  counter("callcenterd_sip_requests_received_total", "SIP requests received", {},
+          [this] { return double(stack_.stats().requests_in); });
+  counter("callcenterd_sip_responses_received_total", "SIP responses received", {},
+          [this] { return double(stack_.stats().responses_in); });
+  gauge("callcenterd_sip_transactions", "Live SIP transactions", {},
+        [this] { return double(stack_.stats().transactions.active.total()); });
+  counter("callcenterd_sip_transactions_total", "SIP transactions created", {},
+          [this] { return double(stack_.stats().transactions.created.total()); });
+  counter("callcenterd_sip_retransmissions_total", "SIP messages retransmitted by timers", {},
+          [this] { return double(stack_.stats().transactions.retransmissions_sent); });
+  counter("callcenterd_sip_transaction_timeouts_total", "Client transactions without answer", {},
+          [this] { return double(stack_.stats().transactions.timeouts); });
+  for (auto kind : {sip::transport_kind::udp, sip::transport_kind::tcp, sip::transport_kind::tls,
+                    sip::transport_kind::ws, sip::transport_kind::wss}) {
+    const std::string t(sip::config_name(kind));
+    counter("callcenterd_sip_messages_total", "SIP messages by transport and direction",
+            {{"transport", t}, {"direction", "in"}},
+            [this, kind] { return double(stack_.stats().transports.of(kind).messages_in); });
+    counter("callcenterd_sip_messages_total", "SIP messages by transport and direction",
+            {{"transport", t}, {"direction", "out"}},
+            [this, kind] { return double(stack_.stats().transports.of(kind).messages_out); });
+    counter("callcenterd_sip_malformed_total", "Malformed SIP messages (dropped or 400)",
+            {{"transport", t}},
+            [this, kind] { return double(stack_.stats().transports.of(kind).malformed); });
+    gauge("callcenterd_sip_connections", "Open SIP connections", {{"transport", t}},
+          [this, kind] { return double(stack_.stats().transports.of(kind).connections_open); });
+  }
+}
+
+}  // namespace callcenterd::app

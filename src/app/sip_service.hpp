@@ -1,0 +1,81 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/system/error_code.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "callcenterd/config/settings.hpp"
+#include "callcenterd/core/metrics.hpp"
+#include "callcenterd/sip/registrar.hpp"
+#include "callcenterd/sip/stack.hpp"
+#include "callcenterd/sip/user_agent.hpp"
+#include "callcenterd/store/db_pool.hpp"
+
+namespace callcenterd::app {
+
+/// The SIP front end as the daemon runs it: the stack, the registrar and what feeds them from
+/// PostgreSQL. Accounts are loaded at start and refreshed every 30 s; registrations are
+/// restored at start and written behind in batches (coalesced per contact, retried while the
+/// database is away). Built and stopped on the main thread; the rest runs on the io_context.
+class sip_service {
+ public:
+  sip_service(boost::asio::io_context& io, const config::sip_settings& settings, unsigned threads,
+              store::db_pool& pool, core::metrics_registry& metrics);
+  ~sip_service();
+  sip_service(const sip_service&) = delete;
+  sip_service& operator=(const sip_service&) = delete;
+
+  /// Binds every listener; false (with the reason logged) when one cannot be bound.
+  bool start();
+  /// Closes the listeners and connections; any thread, does not block.
+  void stop_listening();
+  /// stop_listening(), then stops the timers and writes pending registrations one last time.
+  /// Blocks: main thread only, with the io_context still running. Idempotent.
+  void stop();
+
+  sip::sip_stack& stack() { return stack_; }
+  sip::registrar& registrar() { return registrar_; }
+  const sip::account_directory& accounts() const { return accounts_; }
+
+ private:
+  using binding_key = std::pair<std::string, std::string>;
+  using pending_map = std::map<binding_key, std::optional<sip::binding>>;
+
+  void queue_changes(sip::binding_changes changes);
+  void schedule_flush();
+  void flush();
+  void requeue(pending_map failed);
+  void load_directory();
+  void schedule_housekeeping();
+  void register_metrics(core::metrics_registry& metrics);
+
+  boost::asio::io_context& io_;
+  // The service's own state (pending writes, timers, flags) lives on this strand.
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  config::sip_settings settings_;
+  store::db_pool& pool_;
+  sip::account_directory accounts_;
+  sip::digest_authenticator digest_;
+  sip::auth_throttle throttle_;
+  sip::request_authenticator authenticator_;
+  sip::registrar registrar_;
+  sip::user_agent user_agent_;
+  sip::sip_stack stack_;
+  boost::asio::steady_timer flush_timer_;
+  boost::asio::steady_timer housekeeping_timer_;
+  pending_map pending_;
+  bool flush_scheduled_ = false;
+  bool restored_ = false;
+  bool stopped_ = false;
+  int housekeeping_turns_ = 0;
+  bool stop_done_ = false;  // main thread only
+  std::vector<core::callback_registration> metrics_;
+};
+
+}  // namespace callcenterd::app

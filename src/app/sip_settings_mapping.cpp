@@ -1,0 +1,83 @@
+#include "sip_settings_mapping.hpp"
+
+namespace callcenterd::app {
+
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::seconds;
+
+sip::transport_kind to_kind(config::sip_transport transport) {
+  switch (transport) {
+    case config::sip_transport::udp:
+      return sip::transport_kind::udp;
+    case config::sip_transport::tcp:
+      return sip::transport_kind::tcp;
+    case config::sip_transport::tls:
+      return sip::transport_kind::tls;
+    case config::sip_transport::ws:
+      return sip::transport_kind::ws;
+    case config::sip_transport::wss:
+      return sip::transport_kind::wss;
+  }
+  return sip::transport_kind::udp;
+}
+
+}  // namespace
+
+sip::stack_settings to_stack_settings(const config::sip_settings& sip, unsigned threads) {
+  sip::stack_settings out;
+  for (const auto& listen : sip.listen) {
+    out.transport.listen.push_back({to_kind(listen.transport), listen.address, listen.port});
+  }
+  out.transport.tls.certificate_file = sip.tls.certificate_file.string();
+  out.transport.tls.private_key_file = sip.tls.private_key_file.string();
+  out.transport.tls.ca_file = sip.tls.ca_file.string();
+  out.transport.tls.verify_peer = sip.tls.verify_peer;
+  out.transport.idle_timeout = duration_cast<seconds>(sip.idle_timeout);
+  out.transport.max_connections = sip.limits.max_connections;
+  out.transport.limits.max_message_size = sip.limits.max_message_size;
+  out.transport.trace_messages = sip.trace_messages;
+  out.transactions.t1 = sip.timers.t1;
+  out.transactions.t2 = sip.timers.t2;
+  out.transactions.t4 = sip.timers.t4;
+  out.transactions.timer_d = std::max(std::chrono::milliseconds(32000), 64 * sip.timers.t1);
+  out.transactions.max_transactions = sip.limits.max_transactions;
+  out.threads = threads;
+  out.advertised_host = sip.advertised_address;
+  out.user_agent = sip.user_agent;
+  return out;
+}
+
+sip::digest_settings to_digest_settings(const config::sip_settings& sip) {
+  sip::digest_settings out;
+  out.realm = sip.realm;
+  out.nonce_lifetime = duration_cast<seconds>(sip.auth.nonce_lifetime);
+  out.algorithms.clear();
+  for (const auto algorithm : sip.auth.algorithms) {
+    out.algorithms.push_back(algorithm == config::sip_digest_algorithm::sha256
+                                 ? sip::digest_algorithm::sha256
+                                 : sip::digest_algorithm::md5);
+  }
+  return out;
+}
+
+sip::throttle_settings to_throttle_settings(const config::sip_auth_settings& auth) {
+  sip::throttle_settings out;
+  out.max_failures = auth.max_failures;
+  out.window = duration_cast<seconds>(auth.failure_window);
+  out.block_for = duration_cast<seconds>(auth.block_for);
+  return out;
+}
+
+sip::registrar_settings to_registrar_settings(const config::sip_settings& sip) {
+  sip::registrar_settings out;
+  out.min_expires = duration_cast<seconds>(sip.registrar.min_expires);
+  out.max_expires = duration_cast<seconds>(sip.registrar.max_expires);
+  out.default_expires = duration_cast<seconds>(sip.registrar.default_expires);
+  out.max_contacts = sip.registrar.max_contacts;
+  out.user_agent = sip.user_agent;
+  return out;
+}
+
+}  // namespace callcenterd::app

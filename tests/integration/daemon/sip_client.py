@@ -1,0 +1,77 @@
+"""A minimal SIP UAC over UDP for the daemon tests (standard library only): enough to send a
+REGISTER, read the challenges and answer one with Digest (RFC 8760, MD5 or SHA-256)."""
+import hashlib
+import re
+import socket
+import uuid
+
+HASHES = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}
+
+
+def parse_response(data):
+    """(status, [(name, value), ...]) of one SIP response."""
+    text = data.decode("utf-8", "replace")
+    head = text.split("\r\n\r\n", 1)[0]
+    lines = head.split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = []
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers.append((name.strip().lower(), value.strip()))
+    return status, headers
+
+
+def challenge_params(value):
+    """The auth-params of a `Digest ...` challenge as a dict."""
+    assert value.startswith("Digest "), value
+    return {k.lower(): v1 if v1 else v2
+            for k, v1, v2 in re.findall(r'(\w[\w-]*)=(?:"([^"]*)"|([^,\s]+))', value[7:])}
+
+
+class UdpUac:
+    def __init__(self, port, timeout=5.0):
+        self.server = ("127.0.0.1", port)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(timeout)
+        self.local_port = self.sock.getsockname()[1]
+        self.call_id = uuid.uuid4().hex
+        self.cseq = 0
+
+    def close(self):
+        self.sock.close()
+
+    def register(self, extension, authorization=None, expires=600):
+        """Sends one REGISTER and returns (status, headers) of the final response."""
+        self.cseq += 1
+        uri = f"sip:127.0.0.1:{self.server[1]}"
+        lines = [f"REGISTER {uri} SIP/2.0",
+                 f"Via: SIP/2.0/UDP 127.0.0.1:{self.local_port};branch=z9hG4bK{uuid.uuid4().hex};rport",
+                 f"From: <sip:{extension}@127.0.0.1>;tag={self.call_id[:8]}",
+                 f"To: <sip:{extension}@127.0.0.1>",
+                 f"Call-ID: {self.call_id}",
+                 f"CSeq: {self.cseq} REGISTER",
+                 f"Contact: <sip:{extension}@127.0.0.1:{self.local_port}>",
+                 f"Expires: {expires}",
+                 "Max-Forwards: 70"]
+        if authorization:
+            lines.append(f"Authorization: {authorization}")
+        lines += ["Content-Length: 0", "", ""]
+        self.sock.sendto("\r\n".join(lines).encode(), self.server)
+        while True:
+            status, headers = parse_response(self.sock.recvfrom(65536)[0])
+            if status >= 200:
+                return status, headers
+
+    @staticmethod
+    def authorization(challenge, extension, password, uri, method="REGISTER"):
+        """The Authorization value answering one parsed challenge with qop=auth."""
+        algorithm = challenge.get("algorithm", "MD5")
+        h = lambda text: HASHES[algorithm](text.encode()).hexdigest()
+        cnonce, nc = uuid.uuid4().hex[:16], "00000001"
+        ha1 = h(f"{extension}:{challenge['realm']}:{password}")
+        ha2 = h(f"{method}:{uri}")
+        response = h(f"{ha1}:{challenge['nonce']}:{nc}:{cnonce}:auth:{ha2}")
+        return (f'Digest username="{extension}", realm="{challenge["realm"]}", '
+                f'nonce="{challenge["nonce"]}", uri="{uri}", response="{response}", '
+                f'algorithm={algorithm}, qop=auth, nc={nc}, cnonce="{cnonce}"')
