@@ -76,8 +76,8 @@ dids:
   EXPECT_EQ(sip.registrar.max_contacts, 3u);
   EXPECT_EQ(sip.registrar.default_expires, 5min);
   EXPECT_EQ(sip.auth.max_failures, 5u);
-  EXPECT_EQ(sip.auth.algorithms, (std::vector<sip_digest_algorithm>{
-                                     sip_digest_algorithm::md5, sip_digest_algorithm::sha256}));
+  EXPECT_EQ(sip.auth.algorithms, (std::vector<sip_digest_algorithm>{sip_digest_algorithm::md5,
+                                                                    sip_digest_algorithm::sha256}));
   EXPECT_EQ(sip.limits.max_message_size, 32u * 1024);
   EXPECT_EQ(sip.limits.max_call_rate_per_source, 7u);
   EXPECT_EQ(sip.idle_timeout, 90s);
