@@ -201,7 +201,7 @@ void sip_service::flush() {
           }));
 }
 
-void sip_service::requeue(pending_map failed) {
+void sip_service::requeue(pending_map&& failed) {
   // A newer change to the same contact wins over the one that failed.
   for (auto& [key, value] : failed) pending_.try_emplace(key, std::move(value));
   schedule_flush();
@@ -226,17 +226,18 @@ void sip_service::load_directory() {
         const auto now = std::chrono::system_clock::now();
         pool_.async_run<std::vector<store::sip_registration_row>>(
             [now](pqxx::connection& c) { return store::blocking_load_sip_registrations(c, now); },
-            asio::bind_executor(strand_, [this](boost::system::error_code load_ec,
-                                                std::vector<store::sip_registration_row> rows) {
-              if (load_ec || restored_) return;
-              restored_ = true;
-              std::vector<sip::binding> bindings;
-              for (const auto& row : rows) {
-                if (auto b = from_row(row)) bindings.push_back(std::move(*b));
-              }
-              spdlog::info("SIP: {} registration(s) restored", bindings.size());
-              registrar_.restore(std::move(bindings), std::chrono::system_clock::now());
-            }));
+            asio::bind_executor(
+                strand_, [this](boost::system::error_code load_ec,
+                                const std::vector<store::sip_registration_row>& rows) {
+                  if (load_ec || restored_) return;
+                  restored_ = true;
+                  std::vector<sip::binding> bindings;
+                  for (const auto& row : rows) {
+                    if (auto b = from_row(row)) bindings.push_back(std::move(*b));
+                  }
+                  spdlog::info("SIP: {} registration(s) restored", bindings.size());
+                  registrar_.restore(std::move(bindings), std::chrono::system_clock::now());
+                }));
       }));
 }
 
@@ -253,13 +254,13 @@ void sip_service::schedule_housekeeping() {
 
 void sip_service::register_metrics(core::metrics_registry& metrics) {
   auto& r = metrics_;
-  const auto counter = [&](const char* name, const char* help, core::metric_labels labels,
+  const auto counter = [&](const char* name, const char* help, const core::metric_labels& labels,
                            std::function<double()> read) {
-    r.push_back(metrics.callback_counter(name, help, std::move(labels), std::move(read)));
+    r.push_back(metrics.callback_counter(name, help, labels, std::move(read)));
   };
-  const auto gauge = [&](const char* name, const char* help, core::metric_labels labels,
+  const auto gauge = [&](const char* name, const char* help, const core::metric_labels& labels,
                          std::function<double()> read) {
-    r.push_back(metrics.callback_gauge(name, help, std::move(labels), std::move(read)));
+    r.push_back(metrics.callback_gauge(name, help, labels, std::move(read)));
   };
   gauge("callcenterd_sip_registrations", "Registered contacts", {},
         [this] { return double(registrar_.stats().bindings); });

@@ -50,7 +50,7 @@ class sip_service {
   void queue_changes(sip::binding_changes changes);
   void schedule_flush();
   void flush();
-  void requeue(pending_map failed);
+  void requeue(pending_map&& failed);
   void load_directory();
   void schedule_housekeeping();
   void register_metrics(core::metrics_registry& metrics);

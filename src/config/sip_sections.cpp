@@ -146,7 +146,7 @@ void read_auth(section_reader& in, sip_auth_settings& out) {
 }
 
 void read_limits(section_reader& in, sip_limit_settings& out) {
-  in.size("max_message_size", out.max_message_size, 1024, 1024 * 1024);
+  in.size("max_message_size", out.max_message_size, 1024, std::uint64_t{1024} * 1024);
   in.integer<unsigned>("max_calls", out.max_calls, 1, 1000000);
   in.integer<unsigned>("max_call_rate_per_source", out.max_call_rate_per_source, 1, 1000000);
   in.integer<std::size_t>("max_transactions", out.max_transactions, 100, 10000000);

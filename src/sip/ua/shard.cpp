@@ -18,9 +18,9 @@ shard::shard(stack_core& core, std::uint32_t index, transaction_settings setting
       layer_(std::move(settings), core.transport(), *this),
       timer_(strand_) {}
 
-void shard::receive(received_message message) {
+void shard::receive(const received_message& message) {
   if (stopped_) return;
-  layer_.receive(std::move(message), now());
+  layer_.receive(message, now());
   after_work();
 }
 
@@ -43,9 +43,9 @@ void shard::send_request(std::uint64_t key, sip_message request, const flow& des
   after_work();
 }
 
-void shard::respond(transaction_id id, sip_message response) {
+void shard::respond(transaction_id id, const sip_message& response) {
   if (stopped_) return;
-  layer_.respond(id, std::move(response), now());
+  layer_.respond(id, response, now());
   after_work();
 }
 

@@ -77,10 +77,9 @@ void stack_core::on_message(received_message message) {
   (message.message.is_request() ? requests_in : responses_in)
       .fetch_add(1, std::memory_order_relaxed);
   auto& target = *shards_[shard_for(message.message)];
-  boost::asio::post(target.strand(),
-                    [&target, self = shared_from_this(), m = std::move(message)]() mutable {
-                      target.receive(std::move(m));
-                    });
+  boost::asio::post(target.strand(), [&target, self = shared_from_this(), m = std::move(message)] {
+    target.receive(m);
+  });
 }
 
 void stack_core::on_connection_closed(const flow& connection) {
@@ -122,10 +121,9 @@ void sip_stack::stop() {
 void sip_stack::respond(server_handle transaction, sip_message response) {
   if (!transaction || transaction.shard >= core_->shard_count()) return;
   auto& s = core_->shard_at(transaction.shard);
-  boost::asio::post(s.strand(),
-                    [&s, core = core_, id = transaction.id, r = std::move(response)]() mutable {
-                      s.respond(id, std::move(r));
-                    });
+  boost::asio::post(s.strand(), [&s, core = core_, id = transaction.id, r = std::move(response)] {
+    s.respond(id, r);
+  });
 }
 
 client_handle sip_stack::send_request(sip_message request, const flow& destination,

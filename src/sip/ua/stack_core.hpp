@@ -28,10 +28,10 @@ class shard final : public transaction_user {
   strand_type& strand() { return strand_; }
   std::uint32_t index() const { return index_; }
 
-  void receive(received_message message);
+  void receive(const received_message& message);
   void send_request(std::uint64_t key, sip_message request, const flow& destination,
                     client_callback on_event);
-  void respond(transaction_id id, sip_message response);
+  void respond(transaction_id id, const sip_message& response);
   void cancel(std::uint64_t key);
   void stop();
   transaction_stats stats() const;
