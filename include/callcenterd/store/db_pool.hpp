@@ -53,7 +53,9 @@ class db_pool {
   /// completion token, e.g. asio::use_awaitable or as_tuple(use_awaitable). `fn` runs on a
   /// pool thread and may block; its libpqxx exceptions never escape: a lost connection
   /// becomes db_errc::unavailable, anything else db_errc::query_failed (see last_error()
-  /// for the text). On error R is value-initialised, so R must be default-constructible.
+  /// for the text). A job that catches a lost connection itself and returns normally still
+  /// completes with db_errc::unavailable once its connection is found closed. On error R is
+  /// value-initialised, so R must be default-constructible.
   /// Callable from any thread or strand.
   template <class R, class CompletionToken>
   auto async_run(std::function<R(pqxx::connection&)> fn, CompletionToken&& token) {

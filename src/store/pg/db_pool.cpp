@@ -257,6 +257,12 @@ void db_pool::impl::run_job(worker_state& worker, detail::db_job& job) {
     code = db_errc::query_failed;
     message = "unknown exception in database job";
   }
+  if (succeeded && !worker.connection->is_open()) {
+    // The job caught the lost connection itself and returned a value that only says "error":
+    // the caller hears of it as unavailable, and the dead connection is replaced.
+    succeeded = false;
+    message = "connection closed during the job";
+  }
   // Completed outside the try: the handler's own exceptions are not the database's.
   if (succeeded) return job.complete({});
   message = one_line(std::move(message));

@@ -93,6 +93,32 @@ TEST(db_pool, sql_errors_become_query_failed_with_the_servers_text) {
   EXPECT_EQ(pool.stats().reconnects_total.load(), 0U);
 }
 
+TEST(db_pool, a_job_that_swallows_a_lost_connection_still_reports_unavailable) {
+  test_database db;
+  db_pool pool({db.conninfo(), 1, 5s, 1s});
+  // The job kills its own backend and catches what follows, as a store function that turns
+  // exceptions into error values does.
+  const auto [ec, value] = run_and_wait<int>(pool, [](pqxx::connection& c) {
+    try {
+      pqxx::nontransaction tx(c);
+      tx.exec("SELECT pg_terminate_backend(pg_backend_pid())");
+      return 1;
+    } catch (const std::exception&) {
+      return -1;
+    }
+  });
+  EXPECT_EQ(ec, db_errc::unavailable);
+  EXPECT_EQ(value, 0);
+  // The dead connection was replaced: the next job runs.
+  EXPECT_EQ(run_and_wait<int>(pool,
+                              [](pqxx::connection& c) {
+                                pqxx::work tx(c);
+                                return tx.exec1("SELECT 6")[0].as<int>();
+                              })
+                .second,
+            6);
+}
+
 TEST(db_pool, prepare_once_prepares_a_statement_once_per_connection) {
   test_database db;
   db_pool pool({db.conninfo(), 1, 5s, 1s});
