@@ -21,14 +21,6 @@ constexpr auto flush_interval = 200ms;
 constexpr auto housekeeping_interval = 5s;
 constexpr int directory_refresh_every = 6;  // housekeeping turns: 30 s
 
-std::optional<sip::transport_kind> kind_from_name(std::string_view name) {
-  for (auto kind : {sip::transport_kind::udp, sip::transport_kind::tcp, sip::transport_kind::tls,
-                    sip::transport_kind::ws, sip::transport_kind::wss}) {
-    if (sip::config_name(kind) == name) return kind;
-  }
-  return std::nullopt;
-}
-
 store::sip_registration_row to_row(const sip::binding& b) {
   store::sip_registration_row row;
   row.extension = b.extension;
@@ -50,7 +42,7 @@ store::sip_registration_row to_row(const sip::binding& b) {
 }
 
 std::optional<sip::binding> from_row(const store::sip_registration_row& row) {
-  const auto kind = kind_from_name(row.transport);
+  const auto kind = sip::transport_from_config_name(row.transport);
   boost::system::error_code local_ec;
   boost::system::error_code remote_ec;
   const auto local = asio::ip::make_address(row.local_address, local_ec);

@@ -36,6 +36,14 @@ std::string_view config_name(transport_kind kind) {
   return "udp";
 }
 
+std::optional<transport_kind> transport_from_config_name(std::string_view name) {
+  for (const auto kind : {transport_kind::udp, transport_kind::tcp, transport_kind::tls,
+                          transport_kind::ws, transport_kind::wss}) {
+    if (config_name(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
 bool is_reliable(transport_kind kind) { return kind != transport_kind::udp; }
 
 bool is_secure(transport_kind kind) {

@@ -6,6 +6,7 @@
 namespace callcenterd::sip {
 namespace {
 
+using detail::quote;
 using detail::trim;
 
 boost::system::error_code bad() { return make_error_code(sip_errc::bad_header_value); }
@@ -24,16 +25,6 @@ std::string unquote(std::string_view quoted) {
     if (quoted[i] == '\\' && i + 2 < quoted.size()) ++i;
     out += quoted[i];
   }
-  return out;
-}
-
-std::string quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '"';
   return out;
 }
 

@@ -161,4 +161,14 @@ std::size_t skip_quoted(std::string_view text, std::size_t start) {
   return std::string_view::npos;
 }
 
+std::string quote(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 }  // namespace callcenterd::sip::detail

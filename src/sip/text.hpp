@@ -1,6 +1,7 @@
 #pragma once
 
-// Character classes and small scanners shared by the SIP parsers (RFC 3261 §25.1).
+// Character classes and small scanners shared by the SIP parsers (RFC 3261 §25.1), here and in
+// the libraries of the sip component's subdirectories (auth, sdp, transaction, transport).
 
 #include <cstdint>
 #include <optional>
@@ -34,6 +35,9 @@ std::optional<host_port> parse_host_port(std::string_view text);
 /// Writes host (bracketing IPv6) and `:port` when present.
 std::string host_port_text(std::string_view host, host_kind kind,
                            std::optional<std::uint16_t> port);
+
+/// `text` as a quoted-string, with `"` and `\` escaped (RFC 3261 §25.1).
+std::string quote(std::string_view text);
 
 /// Index just past the closing quote of a quoted string starting at `text[start] == '"'`,
 /// honouring backslash escapes; npos when unterminated.

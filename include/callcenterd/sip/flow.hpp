@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,8 @@ enum class transport_kind : std::uint8_t { udp, tcp, tls, ws, wss };
 std::string_view via_token(transport_kind kind);
 /// Lower-case name as used in config and URIs (`transport=tcp`). Any strand.
 std::string_view config_name(transport_kind kind);
+/// The transport named by config_name(); nullopt for any other text. Any strand.
+std::optional<transport_kind> transport_from_config_name(std::string_view name);
 /// Everything but UDP delivers in order and retransmits by itself, which switches off the
 /// transaction layer's retransmission timers (RFC 3261 §17.1.1.2).
 bool is_reliable(transport_kind kind);

@@ -162,6 +162,8 @@ class registrar {
     std::vector<binding> bindings;
   };
   void publish(binding_changes changes);
+  /// Removes every binding `doomed` picks, publishes the removals; returns how many.
+  std::size_t remove_bindings_if(const std::function<bool(const binding&)>& doomed);
   /// Applies a checked REGISTER to the extension's bindings under the lock: the changes to
   /// keep and the bindings now, or why it is refused (out of order, too many contacts).
   auto update_bindings(const std::string& extension, const ua_detail::register_request& wanted,

@@ -8,12 +8,16 @@
 #include <string_view>
 #include <vector>
 
+#include "text.hpp"
+
 namespace callcenterd::sip::auth_detail {
 
-bool is_token_char(char c);
-bool is_hex(char c);
-bool iequals(std::string_view a, std::string_view b);
-std::string to_lower(std::string_view text);
+// The SIP message layer's character classes (RFC 3261 token, hex, case folding).
+using sip::detail::iequals;
+using sip::detail::is_hex;
+using sip::detail::is_token_char;
+using sip::detail::to_lower;
+
 /// True for bytes that may never appear in a header value we emit: CTLs other than HTAB.
 bool has_control_char(std::string_view text);
 

@@ -12,6 +12,7 @@ namespace {
 
 using auth_detail::iequals;
 using auth_detail::is_token_char;
+using detail::quote;
 
 struct auth_param {
   std::string name;  // lower case
@@ -136,16 +137,6 @@ std::vector<std::string> split_qop_options(std::string_view text) {
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }
-  return out;
-}
-
-std::string quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '"';
   return out;
 }
 

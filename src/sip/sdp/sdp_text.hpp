@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "text.hpp"
+
 namespace callcenterd::sip::sdp::detail {
 
 /// RFC 4566 `token-char`: visible ASCII except the separators SDP gives meaning to.
@@ -17,7 +19,8 @@ bool is_token(std::string_view text);
 bool is_visible(std::string_view text);
 /// `token *("/" token)`, the shape of an m= proto.
 bool is_proto(std::string_view text);
-bool iequals(std::string_view a, std::string_view b);
+/// Case-insensitive ASCII comparison, the SIP message layer's.
+using sip::detail::iequals;
 /// An unsigned decimal of 1..20 digits that is at most `max`; nullopt otherwise.
 std::optional<std::uint64_t> parse_number(std::string_view text, std::uint64_t max);
 /// Fields separated by runs of spaces (peers are not all careful about single spaces).

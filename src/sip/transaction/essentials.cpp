@@ -3,17 +3,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "text.hpp"
+
 namespace callcenterd::sip::txn {
 namespace {
 
 constexpr char sep = '\n';  // cannot occur inside a header value
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using detail::to_lower;
 
 std::optional<via_value> top_via(const sip_message& m, std::size_t* count) {
   auto vias = m.header_values("Via");
@@ -119,7 +116,7 @@ std::string server_key(const sip_message& request, const essentials& e, std::str
     // §17.2.3: branch, sent-by and method. Host names compare case-insensitively.
     key.reserve(e.branch.size() + e.top_via.host.size() + method.size() + 16);
     key.append("B").append(e.branch).push_back(sep);
-    key.append(lower(e.top_via.host));
+    key.append(to_lower(e.top_via.host));
     if (e.top_via.port) key.append(":").append(std::to_string(*e.top_via.port));
     key.push_back(sep);
     key.append(method);

@@ -10,6 +10,7 @@
 #include "callcenterd/sip/header_values.hpp"
 #include "callcenterd/sip/message.hpp"
 #include "inbound.hpp"
+#include "text.hpp"
 
 namespace callcenterd::sip::transport_detail {
 namespace {
@@ -20,12 +21,7 @@ constexpr std::size_t max_scan = std::size_t{64} * 1024;
 constexpr std::size_t max_line = std::size_t{8} * 1024;
 constexpr std::size_t max_lines = 256;
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
-}
+using detail::iequals;
 
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);

@@ -188,45 +188,36 @@ void registrar::restore(std::vector<binding> bindings, system_clock::time_point 
 }
 
 void registrar::expire(system_clock::time_point now) {
-  binding_changes changes;
-  {
-    const std::lock_guard lock(mutex_);
-    for (auto it = aors_.begin(); it != aors_.end();) {
-      auto& bindings = it->second.bindings;
-      const auto before = bindings.size();
-      std::erase_if(bindings, [&](const binding& b) {
-        if (b.expires_at > now) return false;
-        changes.removals.emplace_back(b.extension, b.contact);
-        return true;
-      });
-      stats_.expired += before - bindings.size();
-      binding_count_ -= before - bindings.size();
-      it = bindings.empty() ? aors_.erase(it) : std::next(it);
-    }
-  }
-  publish(std::move(changes));
+  const auto removed = remove_bindings_if([now](const binding& b) { return b.expires_at <= now; });
+  const std::lock_guard lock(mutex_);
+  stats_.expired += removed;
 }
 
 void registrar::connection_closed(const flow& connection) {
   if (connection.transport != transport_kind::ws && connection.transport != transport_kind::wss) {
     return;
   }
+  remove_bindings_if(
+      [&](const binding& b) { return b.path.connection_id == connection.connection_id; });
+}
+
+std::size_t registrar::remove_bindings_if(const std::function<bool(const binding&)>& doomed) {
   binding_changes changes;
   {
     const std::lock_guard lock(mutex_);
     for (auto it = aors_.begin(); it != aors_.end();) {
-      auto& bindings = it->second.bindings;
-      const auto before = bindings.size();
-      std::erase_if(bindings, [&](const binding& b) {
-        if (b.path.connection_id != connection.connection_id) return false;
+      std::erase_if(it->second.bindings, [&](const binding& b) {
+        if (!doomed(b)) return false;
         changes.removals.emplace_back(b.extension, b.contact);
         return true;
       });
-      binding_count_ -= before - bindings.size();
-      it = bindings.empty() ? aors_.erase(it) : std::next(it);
+      it = it->second.bindings.empty() ? aors_.erase(it) : std::next(it);
     }
+    binding_count_ -= changes.removals.size();
   }
+  const auto removed = changes.removals.size();
   publish(std::move(changes));
+  return removed;
 }
 
 registrar_stats registrar::stats() const {
