@@ -55,7 +55,9 @@ class db_pool {
   /// becomes db_errc::unavailable, anything else db_errc::query_failed (see last_error()
   /// for the text). A job that catches a lost connection itself and returns normally still
   /// completes with db_errc::unavailable once its connection is found closed. On error R is
-  /// value-initialised, so R must be default-constructible.
+  /// value-initialised, so R must be default-constructible. A worker may hold a copy of
+  /// the handler's executor until the job object is gone, so the io_context behind it must
+  /// outlive the pool (stop it, or destroy it, first).
   /// Callable from any thread or strand.
   template <class R, class CompletionToken>
   auto async_run(std::function<R(pqxx::connection&)> fn, CompletionToken&& token) {

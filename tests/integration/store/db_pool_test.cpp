@@ -35,8 +35,10 @@ std::pair<error_code, R> run_and_wait(db_pool& pool, std::function<R(pqxx::conne
 
 TEST(db_pool, runs_queries_and_resumes_coroutines_on_the_callers_strand) {
   test_database db;
-  db_pool pool({db.conninfo(), 2, 5s, 1s});
+  // The context outlives the pool: a pool thread may still hold the strand executor of a
+  // completed job for a moment, and an executor must never outlive its io_context.
   running_context ctx(3);
+  db_pool pool({db.conninfo(), 2, 5s, 1s});
   auto strand = asio::make_strand(ctx.context());
 
   auto outcome = asio::co_spawn(
