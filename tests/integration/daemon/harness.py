@@ -106,13 +106,16 @@ class PrivateCluster:
 class Daemon:
     """One callcenterd process with a generated configuration in a temporary directory."""
 
-    def __init__(self, db_params, http_port=None, log_level="info", extra_yaml="", sip_yaml=""):
+    def __init__(self, db_params, http_port=None, log_level="info", extra_yaml="", sip_yaml="",
+                 extra_listeners=()):
         self.workdir = tempfile.mkdtemp(prefix="ccd-it-")
         self.http_port = http_port or free_port()
         # SIP listens on UDP and TCP of one port; a free TCP port is nearly always free for
         # UDP too, and a clash shows as a clear bind error in the log.
         self.sip_port = free_port()
         self.sip_extra = sip_yaml  # more keys of the sip: section, indented by two spaces
+        # (transport, port) pairs listened on beside UDP and TCP, e.g. ("tls", free_port()).
+        self.extra_listeners = list(extra_listeners)
         self.db_params = dict(db_params)
         self.config_path = os.path.join(self.workdir, "callcenterd.yaml")
         self.log_path = os.path.join(self.workdir, "daemon.log")
@@ -152,7 +155,11 @@ sip:
   listen:
     - {{transport: udp, address: 127.0.0.1, port: {self.sip_port}}}
     - {{transport: tcp, address: 127.0.0.1, port: {self.sip_port}}}
-{self.sip_extra}{extra_yaml}"""
+{self.extra_listen_text()}{self.sip_extra}{extra_yaml}"""
+
+    def extra_listen_text(self):
+        return "".join(f"    - {{transport: {transport}, address: 127.0.0.1, port: {port}}}\n"
+                       for transport, port in self.extra_listeners)
 
     def write_config(self, text):
         with open(self.config_path, "w") as f:
