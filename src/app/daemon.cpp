@@ -96,7 +96,8 @@ class daemon {
             [this](api::request request) { return router_.handle(std::move(request)); }, metrics_),
         reloader_(std::in_place, settings_.source_file, settings_, metrics_, *events_),
         service_metrics_(std::in_place, metrics_, pool_, *events_, readiness_),
-        sip_(std::in_place, io_, settings_.sip, thread_count(settings_.service), pool_, metrics_),
+        sip_(std::in_place, io_, settings_.sip, settings_.dids, thread_count(settings_.service),
+             pool_, metrics_),
         notifier_(io_),
         signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
 
@@ -166,6 +167,7 @@ class daemon {
     notifier_.stopping("draining");
     events_->append(store::make_event("daemon.stopping", "", {{"pid", ::getpid()}}));
     server_.stop();
+    co_await hang_up_calls(deadline);
     sip_->stop_listening();
     asio::steady_timer timer(io_, deadline);
     const auto drained =
@@ -185,6 +187,24 @@ class daemon {
     notifier_.stop_watchdog();
     signals_.cancel();
     shutdown_done_.set_value();
+  }
+
+  // Calls get their BYE (or a final response) while the SIP listeners still send; the
+  // listeners close once every call is over, or at a second at most.
+  asio::awaitable<void> hang_up_calls(std::chrono::steady_clock::time_point deadline) {
+    const bool had_calls = sip_->active_calls() > 0;
+    sip_->hang_up_calls();
+    if (!had_calls) co_return;
+    const auto limit =
+        std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(1));
+    asio::steady_timer tick(io_);
+    while (sip_->active_calls() > 0 && std::chrono::steady_clock::now() < limit) {
+      tick.expires_after(std::chrono::milliseconds(20));
+      co_await tick.async_wait(asio::use_awaitable);
+    }
+    // The BYEs just queued leave before the sockets close.
+    tick.expires_after(std::chrono::milliseconds(100));
+    co_await tick.async_wait(asio::use_awaitable);
   }
 
   // Main thread, after shutdown(), with the I/O threads still running: stop the probe, then

@@ -87,7 +87,8 @@ sip::sip_account to_account(store::sip_account_row row) {
 }  // namespace
 
 sip_service::sip_service(asio::io_context& io, const config::sip_settings& settings,
-                         unsigned threads, store::db_pool& pool, core::metrics_registry& metrics)
+                         const std::vector<config::did_settings>& dids, unsigned threads,
+                         store::db_pool& pool, core::metrics_registry& metrics)
     : io_(io),
       strand_(asio::make_strand(io)),
       settings_(settings),
@@ -99,9 +100,17 @@ sip_service::sip_service(asio::io_context& io, const config::sip_settings& setti
                  [this](sip::binding_changes changes) { queue_changes(std::move(changes)); }),
       user_agent_(registrar_, settings.user_agent),
       stack_(io, to_stack_settings(settings, threads), user_agent_),
+      media_(call::make_signaling_only_media_factory()),
+      calls_(io, stack_, authenticator_, registrar_, *media_,
+             call::dial_plan(to_number_routes(dids),
+                             [this](std::string_view extension) {
+                               return accounts_.find(extension).has_value();
+                             }),
+             to_call_settings(settings)),
       flush_timer_(strand_),
       housekeeping_timer_(strand_) {
   user_agent_.attach(stack_);
+  user_agent_.set_dialog_handler(&calls_);
   register_metrics(metrics);
 }
 
@@ -268,6 +277,22 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
   for (const auto& [label, member] : reg) {
     counter("callcenterd_sip_register_total", reg_help, {{"outcome", label}},
             [this, member = member] { return double(registrar_.stats().*member); });
+  }
+  gauge("callcenterd_calls_active", "Calls in progress", {},
+        [this] { return double(calls_.stats().active); });
+  const char* calls_help = "Calls by outcome";
+  const std::pair<const char*, std::uint64_t call::call_stats::*> outcomes[] = {
+      {"started", &call::call_stats::started_total},
+      {"answered_locally", &call::call_stats::answered_locally_total},
+      {"bridged", &call::call_stats::bridged_total},
+      {"failed", &call::call_stats::failed_total},
+      {"refused_limit", &call::call_stats::refused_limit_total},
+      {"refused_auth", &call::call_stats::refused_auth_total},
+      {"not_found", &call::call_stats::not_found_total},
+      {"ended", &call::call_stats::ended_total}};
+  for (const auto& [label, member] : outcomes) {
+    counter("callcenterd_calls_total", calls_help, {{"outcome", label}},
+            [this, member = member] { return double(calls_.stats().*member); });
   }
   counter("callcenterd_sip_auth_failures_total", "Failed digest authentications", {},
           [this] { return double(authenticator_.failures()); });

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "callcenterd/call/call_manager.hpp"
+#include "callcenterd/call/media_session.hpp"
 #include "callcenterd/config/settings.hpp"
 #include "callcenterd/core/metrics.hpp"
 #include "callcenterd/sip/registrar.hpp"
@@ -25,14 +27,19 @@ namespace callcenterd::app {
 /// database is away). Built and stopped on the main thread; the rest runs on the io_context.
 class sip_service {
  public:
-  sip_service(boost::asio::io_context& io, const config::sip_settings& settings, unsigned threads,
-              store::db_pool& pool, core::metrics_registry& metrics);
+  sip_service(boost::asio::io_context& io, const config::sip_settings& settings,
+              const std::vector<config::did_settings>& dids, unsigned threads, store::db_pool& pool,
+              core::metrics_registry& metrics);
   ~sip_service();
   sip_service(const sip_service&) = delete;
   sip_service& operator=(const sip_service&) = delete;
 
   /// Binds every listener; false (with the reason logged) when one cannot be bound.
   bool start();
+  /// Ends every call (BYE or a final response) and refuses new ones; any thread, returns at
+  /// once. Calls still running are counted by active_calls().
+  void hang_up_calls() { calls_.hang_up_all(); }
+  std::size_t active_calls() const { return calls_.active_calls(); }
   /// Closes the listeners and connections; any thread, does not block.
   void stop_listening();
   /// stop_listening(), then stops the timers and writes pending registrations one last time.
@@ -67,6 +74,8 @@ class sip_service {
   sip::registrar registrar_;
   sip::user_agent user_agent_;
   sip::sip_stack stack_;
+  std::unique_ptr<call::media_factory> media_;
+  call::call_manager calls_;
   boost::asio::steady_timer flush_timer_;
   boost::asio::steady_timer housekeeping_timer_;
   pending_map pending_;

@@ -80,4 +80,29 @@ sip::registrar_settings to_registrar_settings(const config::sip_settings& sip) {
   return out;
 }
 
+call::call_settings to_call_settings(const config::sip_settings& sip) {
+  call::call_settings out;
+  out.max_calls = sip.limits.max_calls;
+  out.max_call_rate_per_source = sip.limits.max_call_rate_per_source;
+  for (const auto& trunk : sip.trunks) {
+    out.trusted_sources.insert(out.trusted_sources.end(), trunk.allow.begin(), trunk.allow.end());
+  }
+  out.server_header = sip.user_agent;
+  return out;
+}
+
+std::vector<call::number_route> to_number_routes(const std::vector<config::did_settings>& dids) {
+  std::vector<call::number_route> out;
+  out.reserve(dids.size());
+  for (const auto& did : dids) {
+    call::call_target target;
+    target.name = did.target;
+    target.what = did.kind == config::did_settings::target_kind::extension
+                      ? call::call_target::kind::extension
+                      : call::call_target::kind::answer_locally;
+    out.push_back({did.number, std::move(target)});
+  }
+  return out;
+}
+
 }  // namespace callcenterd::app

@@ -1,5 +1,6 @@
 """A minimal SIP UAC over UDP for the daemon tests (standard library only): enough to send a
-REGISTER, read the challenges and answer one with Digest (RFC 8760, MD5 or SHA-256)."""
+REGISTER, read the challenges and answer one with Digest (RFC 8760, MD5 or SHA-256), and to
+place an INVITE that is expected to fail."""
 import hashlib
 import re
 import socket
@@ -62,6 +63,51 @@ class UdpUac:
             status, headers = parse_response(self.sock.recvfrom(65536)[0])
             if status >= 200:
                 return status, headers
+
+    def _send_invite(self, number, caller, branch, authorization=None):
+        self.cseq += 1
+        uri = f"sip:{number}@127.0.0.1:{self.server[1]}"
+        lines = [f"INVITE {uri} SIP/2.0",
+                 f"Via: SIP/2.0/UDP 127.0.0.1:{self.local_port};branch={branch};rport",
+                 f"From: <sip:{caller}@127.0.0.1>;tag={self.call_id[:8]}",
+                 f"To: <{uri}>",
+                 f"Call-ID: {self.call_id}",
+                 f"CSeq: {self.cseq} INVITE",
+                 f"Contact: <sip:{caller}@127.0.0.1:{self.local_port}>",
+                 "Max-Forwards: 70"]
+        if authorization:
+            lines.append(f"Authorization: {authorization}")
+        lines += ["Content-Length: 0", "", ""]
+        self.sock.sendto("\r\n".join(lines).encode(), self.server)
+        return uri
+
+    def _ack_failure(self, number, branch, headers):
+        to = dict(headers)["to"]
+        lines = [f"ACK sip:{number}@127.0.0.1:{self.server[1]} SIP/2.0",
+                 f"Via: SIP/2.0/UDP 127.0.0.1:{self.local_port};branch={branch};rport",
+                 f"From: <sip:x@127.0.0.1>;tag={self.call_id[:8]}", f"To: {to}",
+                 f"Call-ID: {self.call_id}", f"CSeq: {self.cseq} ACK", "Max-Forwards: 70",
+                 "Content-Length: 0", "", ""]
+        self.sock.sendto("\r\n".join(lines).encode(), self.server)
+
+    def invite_failure(self, number, caller, password):
+        """Calls `number` as `caller` (answering an MD5 or SHA-256 challenge) and returns the
+        final status of a call that fails; ACKs every failure. A 2xx is an error here."""
+        authorization = None
+        for _ in range(2):
+            branch = f"z9hG4bK{uuid.uuid4().hex}"
+            uri = self._send_invite(number, caller, branch, authorization)
+            while True:
+                status, headers = parse_response(self.sock.recvfrom(65536)[0])
+                if status >= 200:
+                    break
+            assert status >= 300, f"call to {number} was answered"
+            self._ack_failure(number, branch, headers)
+            if status != 401 or authorization:
+                return status
+            challenge = challenge_params(dict(headers)["www-authenticate"])
+            authorization = self.authorization(challenge, caller, password, uri, "INVITE")
+        return status
 
     @staticmethod
     def authorization(challenge, extension, password, uri, method="REGISTER"):

@@ -13,25 +13,31 @@ SCENARIOS = os.path.join(SOURCE_DIR, "tests", "sipp")
 DEMO_SQL = os.path.join(SOURCE_DIR, "config", "demo", "demo_data.sql")
 
 
-def sipp(scenario, port, *args, transport="u1", timeout=30):
+def sipp_command(scenario, port, *args, transport="u1", timeout=30, local_port=None):
+    """The command line of one call of a sipp scenario against 127.0.0.1:port."""
+    return [SIPP, "-sf", os.path.join(SCENARIOS, scenario), f"127.0.0.1:{port}",
+            "-i", "127.0.0.1", "-p", str(local_port or free_port()), "-t", transport, "-m", "1",
+            "-timeout", f"{timeout}s", "-timeout_error", "-nostdin", *args]
+
+
+def sipp(scenario, port, *args, timeout=30, **kwargs):
     """Runs one call of a sipp scenario against 127.0.0.1:port."""
-    command = [SIPP, "-sf", os.path.join(SCENARIOS, scenario), f"127.0.0.1:{port}",
-               "-i", "127.0.0.1", "-p", str(free_port()), "-t", transport, "-m", "1",
-               "-timeout", f"{timeout}s", "-timeout_error", "-nostdin", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout + 30,
+    return subprocess.run(sipp_command(scenario, port, *args, timeout=timeout, **kwargs),
+                          capture_output=True, text=True, timeout=timeout + 30,
                           cwd=os.environ.get("TMPDIR", "/tmp"))
 
 
 class SipTestCase(DaemonTestCase):
     """A migrated database with the demo accounts and a started daemon; `sip_yaml` adds keys
-    to the daemon's sip: section."""
+    to the daemon's sip: section, `extra_yaml` top-level sections."""
     sip_yaml = ""
+    extra_yaml = ""
 
     def setUp(self):
         super().setUp()
         if SIPP is None:
             self.fail("sipp is not installed: scripts/bootstrap installs sip-tester")
-        self.daemon = Daemon(self.db.params, sip_yaml=self.sip_yaml)
+        self.daemon = Daemon(self.db.params, sip_yaml=self.sip_yaml, extra_yaml=self.extra_yaml)
         self.addCleanup(self.daemon.stop)
         self.migrate()
         psql_file(self.db.conninfo, DEMO_SQL)

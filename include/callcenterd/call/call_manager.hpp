@@ -1,0 +1,84 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "callcenterd/call/dial_plan.hpp"
+#include "callcenterd/call/media_session.hpp"
+#include "callcenterd/sip/registrar.hpp"
+#include "callcenterd/sip/stack.hpp"
+#include "callcenterd/sip/user_agent.hpp"
+
+namespace callcenterd::call {
+
+namespace detail {
+struct call_context;
+}
+
+struct call_settings {
+  /// Concurrent calls; beyond it a new INVITE gets 503 with Retry-After.
+  unsigned max_calls = 2000;
+  /// New calls per second from one source address; beyond it 503 with Retry-After.
+  unsigned max_call_rate_per_source = 200;
+  /// Addresses and CIDR blocks of trunks: their INVITEs are not challenged.
+  std::vector<std::string> trusted_sources;
+  /// Server and User-Agent header value.
+  std::string server_header = "callcenterd";
+  /// How long a callee may ring before the call gives up with 480.
+  std::chrono::seconds ring_timeout{60};
+  /// 3xx responses followed per call before giving up.
+  unsigned max_redirects = 3;
+};
+
+/// Counters for /metrics. Totals only grow.
+struct call_stats {
+  std::uint64_t active = 0;
+  std::uint64_t started_total = 0;           ///< INVITEs that became calls
+  std::uint64_t answered_locally_total = 0;  ///< calls the daemon answered itself
+  std::uint64_t bridged_total = 0;           ///< calls a callee answered
+  std::uint64_t failed_total = 0;            ///< calls that ended unanswered
+  std::uint64_t refused_limit_total = 0;     ///< 503 for max_calls or the per-source rate
+  std::uint64_t refused_auth_total = 0;      ///< 401 challenges and 403s for INVITEs
+  std::uint64_t not_found_total = 0;         ///< 404: no such number or extension
+  std::uint64_t ended_total = 0;             ///< calls over, whatever the outcome
+};
+
+/// The call layer (a back-to-back user agent): every new INVITE that passes the limits and
+/// authentication becomes a call with its own strand, which answers locally or rings an
+/// extension's registered device and bridges; in-dialog requests, ACKs, CANCELs and stray
+/// responses find their call by Call-ID and our tag. Attach it to the user agent before the
+/// stack starts. Thread-safe: callbacks arrive on shard strands and are posted to the calls.
+class call_manager final : public sip::dialog_handler {
+ public:
+  call_manager(boost::asio::io_context& io, sip::sip_stack& stack,
+               sip::request_authenticator& authenticator, const sip::registrar& registrar,
+               media_factory& media, dial_plan plan, call_settings settings);
+  /// Releases the calls still running; stop the stack first.
+  ~call_manager() override;
+  call_manager(const call_manager&) = delete;
+  call_manager& operator=(const call_manager&) = delete;
+
+  void on_invite(sip::server_handle transaction, const sip::received_message& invite) override;
+  void on_in_dialog_request(sip::server_handle transaction,
+                            const sip::received_message& request) override;
+  void on_ack(const sip::received_message& ack) override;
+  void on_cancel(sip::server_handle invite, const sip::received_message& cancel) override;
+  void on_ack_timeout(sip::server_handle invite) override;
+  void on_stray_response(const sip::received_message& response) override;
+
+  /// Ends every call (BYE to answered legs, CANCEL or 503 to ringing ones) and refuses new
+  /// ones with 503; for shutdown. Any thread; returns at once.
+  void hang_up_all();
+  /// Calls still running; any thread.
+  std::size_t active_calls() const;
+  call_stats stats() const;
+
+ private:
+  std::shared_ptr<detail::call_context> context_;
+};
+
+}  // namespace callcenterd::call

@@ -1,0 +1,186 @@
+#include "call.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "callcenterd/sip/user_agent.hpp"
+
+namespace callcenterd::call::detail {
+
+namespace asio = boost::asio;
+
+call::call(std::shared_ptr<call_context> context, sip::received_message invite,
+           sip::server_handle transaction, call_target target)
+    : context_(std::move(context)),
+      strand_(asio::make_strand(context_->io)),
+      target_(std::move(target)),
+      caller_invite_(transaction),
+      caller_request_(std::move(invite)),
+      media_(context_->media.create()),
+      ring_timer_(strand_) {
+  caller_.invite = caller_request_.message;
+  auto tag = sip::new_token();
+  if (auto d = sip::dialog_from_request(caller_request_, tag)) {
+    caller_.dialog = std::move(*d);
+    caller_.has_dialog = true;
+  } else {
+    // Still indexable, so a CANCEL finds the call; start() refuses it with 400.
+    caller_.dialog.call_id = std::string(caller_.invite.header("Call-ID").value_or(""));
+    caller_.dialog.local_tag = std::move(tag);
+  }
+  caller_.contact = contact_for(caller_request_.source);
+}
+
+call::~call() = default;
+
+std::string call::contact_for(const sip::flow& path) const {
+  std::string contact = "<sip:callcenterd@" + context_->stack.contact_host_port(path);
+  if (path.transport != sip::transport_kind::udp) {
+    contact += ";transport=";
+    contact += sip::config_name(
+        path.transport == sip::transport_kind::tls ? sip::transport_kind::tcp : path.transport);
+  }
+  contact += '>';
+  return contact;
+}
+
+void call::start() {
+  count(context_->started);
+  if (!caller_.has_dialog) {
+    refuse_caller(400, "Missing or Bad Dialog Headers");
+    return;
+  }
+  switch (target_.what) {
+    case call_target::kind::answer_locally:
+      answer_locally();
+      return;
+    case call_target::kind::extension:
+      dial(target_.name);
+      return;
+    case call_target::kind::reject:
+      if (target_.status == 404) count(context_->not_found);
+      refuse_caller(target_.status, target_.reason);
+      return;
+  }
+}
+
+void call::answer_locally() {
+  auto body = media_->answer_locally(leg_side::caller, caller_.invite.body());
+  if (!body) {
+    refuse_caller(488, "Not Acceptable Here");
+    return;
+  }
+  count(context_->answered_locally);
+  spdlog::info("call {}: answered locally for {}", caller_call_id(), target_.name);
+  answer_caller(std::move(*body));
+}
+
+void call::answer_caller(std::string body) {
+  respond(caller_invite_, caller_.invite, 200, {}, std::move(body));
+  caller_.answered = true;
+}
+
+void call::refuse_caller(int status, std::string_view reason) {
+  if (!caller_.answered && !caller_.ended) {
+    respond(caller_invite_, caller_.invite, status, reason);
+    if (status >= 300) count(context_->failed);
+  }
+  caller_.ended = true;
+  finish_if_done();
+}
+
+void call::respond(sip::server_handle transaction, const sip::sip_message& request, int status,
+                   std::string_view reason, std::string body) {
+  auto response = sip::make_tagged_response(request, status, reason, caller_.dialog.local_tag,
+                                            context_->settings.server_header);
+  // Our tag toward the callee differs from the caller's: responses to the callee's requests
+  // already carry its To tag, so the tag above only ever lands on the caller's INVITE.
+  if (status < 300 && status > 100) {
+    const auto& which = leg_of(request);
+    response.add_header("Contact", which.contact);
+  }
+  if (status == 200 || status == 405) response.add_header("Allow", sip::user_agent::allow_header());
+  if (status == 503) response.add_header("Retry-After", "5");
+  if (!body.empty()) {
+    response.add_header("Content-Type", "application/sdp");
+    response.set_body(std::move(body));
+  }
+  context_->stack.respond(transaction, std::move(response));
+}
+
+leg& call::leg_of(const sip::sip_message& message) {
+  if (callee_ && message.header("Call-ID").value_or("") == callee_->dialog.call_id) {
+    return *callee_;
+  }
+  return caller_;
+}
+
+void call::send_bye(leg& which) {
+  if (which.ended || !which.has_dialog) return;
+  auto bye = sip::make_in_dialog_request(which.dialog, "BYE", which.contact);
+  // Nothing to do with the answer: the leg is over either way.
+  context_->stack.send_request(std::move(bye), which.dialog.path, [](const sip::client_event&) {});
+  which.ended = true;
+}
+
+void call::end_leg(leg& which) {
+  which.ended = true;
+  finish_if_done();
+}
+
+void call::hang_up(int status, std::string_view reason) {
+  if (finished_) return;
+  if (callee_ && !callee_->ended) {
+    if (callee_->answered) {
+      send_bye(*callee_);
+    } else if (callee_invite_) {
+      context_->stack.cancel(callee_invite_);
+      cancelled_ = true;
+    }
+  }
+  if (caller_.answered) {
+    send_bye(caller_);
+  } else {
+    refuse_caller(status, reason);
+  }
+  finish_if_done();
+}
+
+void call::finish_if_done() {
+  if (finished_ || !caller_.ended) return;
+  // A callee still ringing after a CANCEL sends its final response (or times out) first.
+  if (callee_ && !callee_->ended) return;
+  finished_ = true;
+  ring_timer_.cancel();
+  media_->close();
+  context_->limits.release();
+  count(context_->ended);
+  context_->index.remove_call(this);
+}
+
+void call::on_cancel() {
+  if (caller_.answered || caller_.ended) return;
+  respond(caller_invite_, caller_.invite, 487, "Request Terminated");
+  caller_.ended = true;
+  count(context_->failed);
+  if (callee_ && !callee_->ended && callee_invite_) {
+    context_->stack.cancel(callee_invite_);
+    cancelled_ = true;
+  }
+  finish_if_done();
+}
+
+void call::on_ack(const sip::received_message& ack) {
+  auto& which = leg_of(ack.message);
+  if (&which == &caller_ && caller_.answered) {
+    context_->index.remove_invite(caller_invite_);
+  }
+}
+
+void call::on_ack_timeout(sip::server_handle invite) {
+  if (invite != caller_invite_) return;
+  spdlog::warn("call {}: the caller never acknowledged our 200; ending the call", caller_call_id());
+  // The caller's dialog may never have been confirmed; a BYE still ends it (§13.3.1.4).
+  hang_up(408, "Request Timeout");
+}
+
+}  // namespace callcenterd::call::detail

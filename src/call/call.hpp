@@ -1,0 +1,112 @@
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "call_context.hpp"
+#include "callcenterd/call/dial_plan.hpp"
+#include "callcenterd/call/media_session.hpp"
+#include "callcenterd/sip/dialog.hpp"
+
+namespace callcenterd::call::detail {
+
+/// One side of the call as a SIP dialog of ours.
+struct leg {
+  explicit leg(leg_side which) : side(which) {}
+  leg_side side;
+  /// The caller's from the start; the callee's once a response with a To tag came.
+  sip::dialog dialog;
+  bool has_dialog = false;
+  /// The initial INVITE: as received (caller) or as sent (callee).
+  sip::sip_message invite;
+  /// Callee: where its INVITE went (the dialog's path takes over once it exists).
+  sip::flow path;
+  std::string contact;    ///< our Contact on this leg
+  bool answered = false;  ///< a 2xx was sent (caller) or received (callee)
+  bool ended = false;     ///< BYE sent or received, a final failure, or CANCEL done
+};
+
+/// A re-INVITE or UPDATE from one leg waiting for the other leg's answer.
+struct pending_offer {
+  leg_side from = leg_side::caller;
+  sip::server_handle transaction;
+  sip::sip_message request;
+};
+
+/// One call: the caller's leg, at most one callee leg at a time, the media session between
+/// them. Every member function runs on the call's strand; the manager reaches it by posting.
+class call : public std::enable_shared_from_this<call> {
+ public:
+  call(std::shared_ptr<call_context> context, sip::received_message invite,
+       sip::server_handle transaction, call_target target);
+  ~call();
+  call(const call&) = delete;
+  call& operator=(const call&) = delete;
+
+  const boost::asio::strand<boost::asio::io_context::executor_type>& strand() const {
+    return strand_;
+  }
+
+  /// Answers, rings or refuses according to the target. Once, after the index knows the call.
+  void start();
+  void on_cancel();
+  void on_ack(const sip::received_message& ack);
+  void on_ack_timeout(sip::server_handle invite);
+  void on_request(sip::server_handle transaction, const sip::received_message& request);
+  void on_stray_response(const sip::received_message& response);
+  /// Ends the call from our side: BYE, CANCEL or a final response, whatever each leg needs.
+  void hang_up(int status, std::string_view reason);
+
+  /// The caller's Call-ID and our tag toward it, known from construction.
+  const std::string& caller_call_id() const { return caller_.dialog.call_id; }
+  const std::string& caller_tag() const { return caller_.dialog.local_tag; }
+
+ private:
+  // The callee leg (call_callee.cpp).
+  void dial(const std::string& extension);
+  void send_callee_invite(const sip::sip_uri& target, const sip::flow& path);
+  void on_callee_event(std::uint64_t attempt, const sip::client_event& event);
+  void on_callee_answer(const sip::received_message& response);
+  void on_callee_failure(int status, std::string_view reason);
+  bool follow_redirect(const sip::received_message& response);
+  void on_ring_timeout();
+
+  // Requests inside the dialogs (call_dialog_requests.cpp).
+  void on_bye(leg& from, sip::server_handle transaction, const sip::sip_message& request);
+  void on_offer(leg& from, sip::server_handle transaction, const sip::received_message& request);
+  void on_relayed_answer(const sip::client_event& event, leg_side to_side, std::uint32_t cseq);
+
+  // Shared helpers (call.cpp).
+  void answer_locally();
+  void answer_caller(std::string body);
+  void refuse_caller(int status, std::string_view reason);
+  void respond(sip::server_handle transaction, const sip::sip_message& request, int status,
+               std::string_view reason = {}, std::string body = {});
+  void send_bye(leg& which);
+  void end_leg(leg& which);
+  void finish_if_done();
+  leg& leg_of(const sip::sip_message& message);
+  std::string contact_for(const sip::flow& path) const;
+
+  std::shared_ptr<call_context> context_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  call_target target_;
+  sip::server_handle caller_invite_;
+  sip::received_message caller_request_;
+  leg caller_{leg_side::caller};
+  std::optional<leg> callee_;
+  sip::client_handle callee_invite_;
+  /// Counts INVITEs sent to callees, so responses to an abandoned one are told apart.
+  std::uint64_t attempt_ = 0;
+  unsigned redirects_ = 0;
+  bool cancelled_ = false;  ///< the caller cancelled; waiting for the callee's final response
+  bool finished_ = false;
+  std::optional<pending_offer> pending_;
+  std::unique_ptr<media_session> media_;
+  boost::asio::steady_timer ring_timer_;
+};
+
+}  // namespace callcenterd::call::detail

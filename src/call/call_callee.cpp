@@ -1,0 +1,201 @@
+// The callee leg: ringing a registered device, following redirects, and what its responses
+// mean for the caller.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "call.hpp"
+#include "callcenterd/sip/header_values.hpp"
+
+namespace callcenterd::call::detail {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// The caller as the callee sees it: the caller's display name and user, at our host.
+std::string callee_from(const sip::sip_message& caller_invite, const std::string& host_port,
+                        const std::string& tag) {
+  sip::name_addr from;
+  std::string user = "anonymous";
+  if (auto parsed = sip::parse_name_addr(caller_invite.header("From").value_or(""))) {
+    from.display_name = parsed->display_name;
+    if (!parsed->uri.user.empty()) user = parsed->uri.user;
+  }
+  if (auto uri = sip::parse_uri("sip:" + user + "@" + host_port)) from.uri = std::move(*uri);
+  from.params.push_back({"tag", tag, false});
+  return sip::to_string(from);
+}
+
+}  // namespace
+
+void call::dial(const std::string& extension) {
+  const auto bindings = context_->registrar.lookup(extension, std::chrono::system_clock::now());
+  if (bindings.empty()) {
+    spdlog::info("call {}: extension {} has no registered device", caller_call_id(), extension);
+    refuse_caller(480, "Temporarily Unavailable");
+    return;
+  }
+  // The most preferred device rings; ringing all of an extension's devices at once comes
+  // with the ACD's offer logic.
+  const auto& device = bindings.front();
+  auto target = sip::parse_uri(device.contact);
+  if (!target) {
+    refuse_caller(480, "Temporarily Unavailable");
+    return;
+  }
+  ring_timer_.expires_after(context_->settings.ring_timeout);
+  ring_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->on_ring_timeout();
+  });
+  send_callee_invite(*target, device.path);
+}
+
+void call::send_callee_invite(const sip::sip_uri& target, const sip::flow& path) {
+  auto offer = media_->relay_offer(leg_side::caller, caller_.invite.body());
+  if (!offer) {
+    refuse_caller(488, "Not Acceptable Here");
+    return;
+  }
+  callee_.emplace(leg_side::callee);
+  auto& callee = *callee_;
+  callee.path = path;
+  callee.contact = contact_for(path);
+  callee.dialog.call_id = sip::new_token();
+  callee.dialog.local_tag = sip::new_token();
+  context_->index.add_dialog(callee.dialog.call_id, callee.dialog.local_tag, shared_from_this());
+  const auto host_port = context_->stack.contact_host_port(path);
+  auto invite = sip::sip_message::make_request("INVITE", target);
+  invite.add_header("From", callee_from(caller_.invite, host_port, callee.dialog.local_tag));
+  invite.add_header("To", "<" + sip::to_string(target) + ">");
+  invite.add_header("Call-ID", callee.dialog.call_id);
+  invite.add_header("CSeq", "1 INVITE");
+  invite.add_header("Contact", callee.contact);
+  invite.add_header("Allow", std::string(sip::user_agent::allow_header()));
+  if (!offer->empty()) {
+    invite.add_header("Content-Type", "application/sdp");
+    invite.set_body(std::move(*offer));
+  }
+  callee.invite = invite;
+  const auto attempt = ++attempt_;
+  callee_invite_ = context_->stack.send_request(
+      std::move(invite), path,
+      [self = shared_from_this(), attempt](const sip::client_event& event) {
+        asio::post(self->strand_,
+                   [self, attempt, event] { self->on_callee_event(attempt, event); });
+      });
+}
+
+void call::on_callee_event(std::uint64_t attempt, const sip::client_event& event) {
+  if (attempt != attempt_ || !callee_) return;
+  auto& callee = *callee_;
+  if (event.what == sip::client_event::kind::timeout) {
+    if (!callee.answered) on_callee_failure(480, "Temporarily Unavailable");
+    return;
+  }
+  const auto& response = event.response.message;
+  const int status = response.status();
+  if (status < 200) {
+    if (status > 100 && !caller_.answered && !caller_.ended) {
+      respond(caller_invite_, caller_.invite, 180, "Ringing");
+    }
+    return;
+  }
+  if (status < 300) {
+    on_callee_answer(event.response);
+    return;
+  }
+  if (status < 400 && !cancelled_ && follow_redirect(event.response)) return;
+  if (callee.answered) return;  // a late failure after a 2xx changes nothing
+  // 401/407 would ask the caller for credentials of the callee's realm; 3xx left over and
+  // 408 mean the same to a caller as a device that does not answer.
+  if (status == 401 || status == 407 || status == 408 || status < 400) {
+    on_callee_failure(480, "Temporarily Unavailable");
+  } else {
+    on_callee_failure(status, response.reason());
+  }
+}
+
+void call::on_callee_answer(const sip::received_message& response) {
+  auto& callee = *callee_;
+  if (callee.answered) {
+    // A retransmitted 2xx: our ACK was lost (§13.2.2.4), so send it again.
+    if (sip::header_tag(response.message, "To") == callee.dialog.remote_tag) {
+      context_->stack.send_ack(sip::make_ack(callee.dialog, 1), callee.dialog.path);
+    }
+    return;
+  }
+  auto d = sip::dialog_from_response(callee.invite, response);
+  if (!d) {
+    spdlog::warn("call {}: callee's 2xx lacks dialog headers; ending", caller_call_id());
+    on_callee_failure(502, "Bad Gateway");
+    return;
+  }
+  callee.dialog = std::move(*d);
+  callee.has_dialog = true;
+  callee.answered = true;
+  ring_timer_.cancel();
+  context_->stack.send_ack(sip::make_ack(callee.dialog, 1), callee.dialog.path);
+  if (caller_.ended || cancelled_) {
+    // The caller gave up while the callee answered: the callee's dialog must end too.
+    send_bye(callee);
+    finish_if_done();
+    return;
+  }
+  auto answer = media_->relay_answer(leg_side::caller, response.message.body());
+  if (!answer) {
+    send_bye(callee);
+    refuse_caller(488, "Not Acceptable Here");
+    return;
+  }
+  count(context_->bridged);
+  spdlog::info("call {}: bridged to {}", caller_call_id(), target_.name);
+  answer_caller(std::move(*answer));
+}
+
+void call::on_callee_failure(int status, std::string_view reason) {
+  callee_->ended = true;
+  ring_timer_.cancel();
+  if (cancelled_ || caller_.ended) {
+    finish_if_done();
+    return;
+  }
+  spdlog::info("call {}: callee {} failed with {}", caller_call_id(), target_.name, status);
+  refuse_caller(status, reason);
+}
+
+bool call::follow_redirect(const sip::received_message& response) {
+  if (redirects_ >= context_->settings.max_redirects) return false;
+  for (const auto& value : response.message.header_values("Contact")) {
+    const auto contact = sip::parse_name_addr(value);
+    if (!contact || contact->uri.kind == sip::host_kind::name) continue;
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(contact->uri.host, ec);
+    if (ec) continue;
+    const auto transport =
+        sip::transport_from_config_name(contact->uri.param("transport").value_or("udp"));
+    if (!transport) continue;
+    const auto path =
+        context_->stack.flow_to(*transport, address, contact->uri.port.value_or(5060));
+    if (!path) continue;
+    ++redirects_;
+    spdlog::info("call {}: following redirect to {}", caller_call_id(),
+                 sip::to_string(contact->uri));
+    callee_->ended = true;
+    send_callee_invite(contact->uri, *path);
+    return true;
+  }
+  return false;
+}
+
+void call::on_ring_timeout() {
+  if (!callee_ || callee_->answered || callee_->ended) return;
+  spdlog::info("call {}: {} did not answer in time", caller_call_id(), target_.name);
+  if (callee_invite_) {
+    context_->stack.cancel(callee_invite_);
+    cancelled_ = true;
+  }
+  refuse_caller(480, "Temporarily Unavailable");
+}
+
+}  // namespace callcenterd::call::detail

@@ -1,0 +1,146 @@
+// Requests inside the call's dialogs: BYE, re-INVITE and UPDATE (relayed to the other leg or
+// answered locally), INFO and OPTIONS.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "call.hpp"
+
+namespace callcenterd::call::detail {
+
+namespace asio = boost::asio;
+
+void call::on_request(sip::server_handle transaction, const sip::received_message& request) {
+  const auto& message = request.message;
+  auto& from = leg_of(message);
+  if (!from.has_dialog || from.ended || finished_) {
+    respond(transaction, message, 481, "Call/Transaction Does Not Exist");
+    return;
+  }
+  if (!sip::accept_remote_cseq(from.dialog, message)) {
+    respond(transaction, message, 500, "CSeq Out of Order");
+    return;
+  }
+  const auto& method = message.method();
+  if (method == "BYE") {
+    on_bye(from, transaction, message);
+  } else if (method == "INVITE" || method == "UPDATE") {
+    on_offer(from, transaction, request);
+  } else if (method == "INFO" || method == "OPTIONS") {
+    // INFO carries DTMF for the media engine once it runs; until then it is acknowledged.
+    respond(transaction, message, 200);
+  } else if (method == "REFER" || method == "NOTIFY" || method == "PRACK") {
+    respond(transaction, message, 501, "Not Implemented");
+  } else {
+    respond(transaction, message, 405, "Method Not Allowed");
+  }
+}
+
+void call::on_bye(leg& from, sip::server_handle transaction, const sip::sip_message& request) {
+  respond(transaction, request, 200);
+  from.ended = true;
+  spdlog::info("call {}: {} hung up", caller_call_id(),
+               from.side == leg_side::caller ? "caller" : "callee");
+  if (pending_) {
+    respond(pending_->transaction, pending_->request, 487, "Request Terminated");
+    pending_.reset();
+  }
+  hang_up(480, "Temporarily Unavailable");
+}
+
+void call::on_offer(leg& from, sip::server_handle transaction,
+                    const sip::received_message& request) {
+  const auto& message = request.message;
+  const bool is_invite = message.method() == "INVITE";
+  if (pending_) {
+    // One offer at a time across the bridge (RFC 3261 §14.2 glare): the peer retries.
+    respond(transaction, message, 491, "Request Pending");
+    return;
+  }
+  if (is_invite) sip::refresh_target(from.dialog, request);
+  leg* to = nullptr;
+  if (from.side == leg_side::caller && callee_ && callee_->answered && !callee_->ended) {
+    to = &*callee_;
+  } else if (from.side == leg_side::callee && caller_.answered && !caller_.ended) {
+    to = &caller_;
+  }
+  if (to == nullptr) {
+    // Answered locally (or the other side is gone): this side is the whole call.
+    if (message.body().empty() && !is_invite) {
+      respond(transaction, message, 200);
+      return;
+    }
+    auto answer = media_->answer_locally(from.side, message.body());
+    if (!answer) {
+      respond(transaction, message, 488, "Not Acceptable Here");
+      return;
+    }
+    respond(transaction, message, 200, {}, std::move(*answer));
+    return;
+  }
+  if (message.body().empty() && !is_invite) {
+    respond(transaction, message, 200);  // a session refresh without an offer
+    return;
+  }
+  auto offer = media_->relay_offer(from.side, message.body());
+  if (!offer) {
+    respond(transaction, message, 488, "Not Acceptable Here");
+    return;
+  }
+  auto relayed = sip::make_in_dialog_request(to->dialog, message.method(), to->contact);
+  if (!offer->empty()) {
+    relayed.add_header("Content-Type", "application/sdp");
+    relayed.set_body(std::move(*offer));
+  }
+  const auto cseq = to->dialog.local_cseq;
+  const auto to_side = to->side;
+  pending_ = pending_offer{from.side, transaction, message};
+  context_->stack.send_request(
+      std::move(relayed), to->dialog.path,
+      [self = shared_from_this(), to_side, cseq](const sip::client_event& event) {
+        asio::post(self->strand_,
+                   [self, to_side, cseq, event] { self->on_relayed_answer(event, to_side, cseq); });
+      });
+}
+
+void call::on_relayed_answer(const sip::client_event& event, leg_side to_side, std::uint32_t cseq) {
+  auto& to = to_side == leg_side::caller ? caller_ : *callee_;
+  const bool timeout = event.what == sip::client_event::kind::timeout;
+  const int status = timeout ? 408 : event.response.message.status();
+  if (status < 200) return;
+  const bool invite = event.response.message.header("CSeq").value_or("").ends_with("INVITE");
+  if (!pending_ || pending_->from == to_side) {
+    // The answer was relayed already: a 2xx again means our ACK was lost.
+    if (invite && status < 300 && !to.ended) {
+      context_->stack.send_ack(sip::make_ack(to.dialog, cseq), to.dialog.path);
+    }
+    return;
+  }
+  if (status < 300) {
+    if (invite) {
+      sip::refresh_target(to.dialog, event.response);
+      context_->stack.send_ack(sip::make_ack(to.dialog, cseq), to.dialog.path);
+    }
+    auto answer = media_->relay_answer(pending_->from, event.response.message.body());
+    respond(pending_->transaction, pending_->request, answer ? 200 : 488, {},
+            answer ? std::move(*answer) : std::string());
+  } else {
+    respond(pending_->transaction, pending_->request, status, event.response.message.reason());
+  }
+  pending_.reset();
+  // RFC 3261 §14.1: a re-INVITE answered 408 or 481 means the dialog is gone.
+  if (status == 408 || status == 481) hang_up(480, "Temporarily Unavailable");
+}
+
+void call::on_stray_response(const sip::received_message& response) {
+  // A 2xx retransmission after the INVITE transaction ended: only the callee's INVITE can
+  // cause one, and it needs our ACK again.
+  if (callee_ && callee_->answered && response.message.status() >= 200 &&
+      response.message.status() < 300 &&
+      sip::header_tag(response.message, "To") == callee_->dialog.remote_tag) {
+    context_->stack.send_ack(sip::make_ack(callee_->dialog, sip::cseq_number(response.message)),
+                             callee_->dialog.path);
+  }
+}
+
+}  // namespace callcenterd::call::detail

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "callcenterd/sip/stack.hpp"
+
+namespace callcenterd::call::detail {
+
+class call;
+
+/// Finds the call a message belongs to: by dialog (Call-ID and our tag, which together are
+/// unique because every leg gets a fresh tag of ours) and by the server transaction of an
+/// INVITE (for CANCEL and a 2xx never ACKed, which carry no usable tag). It also owns the
+/// calls: adding an entry keeps the call alive until remove_call(). Thread-safe.
+class call_index {
+ public:
+  void add_dialog(std::string_view call_id, std::string_view local_tag,
+                  const std::shared_ptr<call>& owner);
+  void add_invite(sip::server_handle invite, const std::shared_ptr<call>& owner);
+  void remove_invite(sip::server_handle invite);
+  /// Removes every entry of `owner`, and with it the index's ownership of the call.
+  void remove_call(const call* owner);
+
+  std::shared_ptr<call> find_dialog(std::string_view call_id, std::string_view local_tag) const;
+  std::shared_ptr<call> find_invite(sip::server_handle invite) const;
+  /// Drops every entry: the calls that are still waiting for messages are released.
+  void clear();
+  /// Every call now, for hang_up_all().
+  std::vector<std::shared_ptr<call>> all() const;
+
+ private:
+  static std::string dialog_key(std::string_view call_id, std::string_view local_tag);
+  static std::uint64_t invite_key(sip::server_handle invite);
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::weak_ptr<call>> dialogs_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<call>> invites_;
+  // The owners: a call lives while it is here (it waits for messages most of its life).
+  std::unordered_map<const call*, std::shared_ptr<call>> calls_;
+  // What to erase when a call ends, so remove_call() needs no scan.
+  std::unordered_map<const call*, std::vector<std::string>> dialog_keys_of_;
+  std::unordered_map<const call*, std::vector<std::uint64_t>> invite_keys_of_;
+};
+
+}  // namespace callcenterd::call::detail

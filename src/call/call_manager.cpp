@@ -1,0 +1,148 @@
+#include "callcenterd/call/call_manager.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "call.hpp"
+#include "call_context.hpp"
+#include "callcenterd/sip/dialog.hpp"
+
+namespace callcenterd::call {
+
+namespace asio = boost::asio;
+using detail::count;
+
+namespace {
+
+// Posts `fn(call)` to the call's strand, keeping the call alive until it ran.
+template <class Fn>
+void post_to(const std::shared_ptr<detail::call>& target, Fn fn) {
+  asio::post(target->strand(), [target, fn = std::move(fn)]() mutable { fn(*target); });
+}
+
+}  // namespace
+
+call_manager::call_manager(asio::io_context& io, sip::sip_stack& stack,
+                           sip::request_authenticator& authenticator,
+                           const sip::registrar& registrar, media_factory& media, dial_plan plan,
+                           call_settings settings)
+    : context_(std::make_shared<detail::call_context>(io, stack, authenticator, registrar, media,
+                                                      std::move(plan), std::move(settings))) {}
+
+// The index owns the calls and each call holds the context: clearing the index breaks that
+// cycle. The stack is stopped by now, so no message reaches a call after this.
+call_manager::~call_manager() { context_->index.clear(); }
+
+void call_manager::on_invite(sip::server_handle transaction, const sip::received_message& invite) {
+  auto& ctx = *context_;
+  const auto& request = invite.message;
+  const auto refuse = [&](int status, std::string_view reason) {
+    auto response = sip::make_tagged_response(request, status, reason, sip::new_token(),
+                                              ctx.settings.server_header);
+    if (status == 503) response.add_header("Retry-After", "5");
+    ctx.stack.respond(transaction, std::move(response));
+  };
+  if (ctx.stopping.load(std::memory_order_relaxed)) {
+    refuse(503, "Shutting Down");
+    return;
+  }
+  if (!ctx.trusted.contains(invite.source.remote_address)) {
+    auto verdict = ctx.authenticator.authenticate(invite, std::nullopt);
+    if (verdict.what != sip::auth_result::kind::authenticated) {
+      count(ctx.refused_auth);
+      if (verdict.response) ctx.stack.respond(transaction, std::move(*verdict.response));
+      return;
+    }
+  }
+  switch (ctx.limits.admit(invite.source.remote_address, std::chrono::steady_clock::now())) {
+    case detail::admission_refusal::none:
+      break;
+    case detail::admission_refusal::too_many_calls:
+      count(ctx.refused_limit);
+      spdlog::warn("call refused: {} concurrent calls is the limit (sip.limits.max_calls)",
+                   ctx.settings.max_calls);
+      refuse(503, "Too Many Calls");
+      return;
+    case detail::admission_refusal::source_rate:
+      count(ctx.refused_limit);
+      spdlog::warn(
+          "call refused: {} sends more than {} calls/s "
+          "(sip.limits.max_call_rate_per_source)",
+          invite.source.remote_address.to_string(), ctx.settings.max_call_rate_per_source);
+      refuse(503, "Call Rate Exceeded");
+      return;
+  }
+  auto target = ctx.plan.route(request.request_uri().user);
+  auto created = std::make_shared<detail::call>(context_, invite, transaction, std::move(target));
+  ctx.index.add_dialog(created->caller_call_id(), created->caller_tag(), created);
+  ctx.index.add_invite(transaction, created);
+  post_to(created, [](detail::call& c) { c.start(); });
+}
+
+void call_manager::on_in_dialog_request(sip::server_handle transaction,
+                                        const sip::received_message& request) {
+  const auto& message = request.message;
+  auto owner = context_->index.find_dialog(message.header("Call-ID").value_or(""),
+                                           sip::header_tag(message, "To"));
+  if (!owner) {
+    context_->stack.respond(
+        transaction, sip::make_tagged_response(message, 481, "Call/Transaction Does Not Exist", {},
+                                               context_->settings.server_header));
+    return;
+  }
+  post_to(owner, [transaction, request](detail::call& c) { c.on_request(transaction, request); });
+}
+
+void call_manager::on_ack(const sip::received_message& ack) {
+  auto owner = context_->index.find_dialog(ack.message.header("Call-ID").value_or(""),
+                                           sip::header_tag(ack.message, "To"));
+  if (owner) post_to(owner, [ack](detail::call& c) { c.on_ack(ack); });
+}
+
+void call_manager::on_cancel(sip::server_handle invite, const sip::received_message&) {
+  if (auto owner = context_->index.find_invite(invite)) {
+    post_to(owner, [](detail::call& c) { c.on_cancel(); });
+  }
+}
+
+void call_manager::on_ack_timeout(sip::server_handle invite) {
+  if (auto owner = context_->index.find_invite(invite)) {
+    post_to(owner, [invite](detail::call& c) { c.on_ack_timeout(invite); });
+  }
+}
+
+void call_manager::on_stray_response(const sip::received_message& response) {
+  auto owner = context_->index.find_dialog(response.message.header("Call-ID").value_or(""),
+                                           sip::header_tag(response.message, "From"));
+  if (owner) post_to(owner, [response](detail::call& c) { c.on_stray_response(response); });
+}
+
+void call_manager::hang_up_all() {
+  context_->stopping.store(true, std::memory_order_relaxed);
+  for (auto& running : context_->index.all()) {
+    post_to(running, [](detail::call& c) { c.hang_up(503, "Shutting Down"); });
+  }
+}
+
+std::size_t call_manager::active_calls() const { return context_->limits.active(); }
+
+call_stats call_manager::stats() const {
+  const auto& ctx = *context_;
+  const auto load = [](const std::atomic<std::uint64_t>& v) {
+    return v.load(std::memory_order_relaxed);
+  };
+  call_stats out;
+  out.active = ctx.limits.active();
+  out.started_total = load(ctx.started);
+  out.answered_locally_total = load(ctx.answered_locally);
+  out.bridged_total = load(ctx.bridged);
+  out.failed_total = load(ctx.failed);
+  out.refused_limit_total = load(ctx.refused_limit);
+  out.refused_auth_total = load(ctx.refused_auth);
+  out.not_found_total = load(ctx.not_found);
+  out.ended_total = load(ctx.ended);
+  return out;
+}
+
+}  // namespace callcenterd::call

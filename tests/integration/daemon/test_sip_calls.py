@@ -1,0 +1,123 @@
+"""Calls through the real daemon (the B2BUA) with sipp as caller and as a registered phone:
+a call answered locally, bridged calls hung up by either side, CANCEL while ringing, and
+the refusals a caller meets (unknown number, extension without a device, call limit)."""
+import subprocess
+
+from harness import free_port
+from sip_client import UdpUac
+from test_sip_registrar import SipTestCase, sipp_command
+
+DIDS = """dids:
+  - {number: '8000', flow: main}
+  - {number: '8001', queue: support}
+"""
+
+
+class CallTestCase(SipTestCase):
+    # sipp 3.6 answers only the first challenge and only MD5.
+    sip_yaml = "  auth: {algorithms: [md5, sha-256]}\n"
+    extra_yaml = DIDS
+
+    def calls(self, outcome):
+        return self.daemon.metric(f'callcenterd_calls_total{{outcome="{outcome}"}}')
+
+    def wait_for_no_calls(self):
+        self.daemon.wait_until(lambda: self.daemon.metric("callcenterd_calls_active") == 0,
+                               what="every call over")
+
+    def register_phone(self, extension, port):
+        """Registers a sipp phone for `extension` from 127.0.0.1:port."""
+        self.run_sipp("register_digest.xml", "-s", extension, "-au", extension,
+                      "-ap", f"demo{extension}", local_port=port)
+
+    def start_phone(self, scenario, port, *args):
+        """A sipp UAS on the port its registration came from, answering one call."""
+        proc = subprocess.Popen(
+            sipp_command(scenario, self.daemon.sip_port, *args, local_port=port),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/tmp")
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        return proc
+
+    def call(self, scenario, number, *args, **kwargs):
+        self.run_sipp(scenario, "-s", number, "-au", "1001", "-ap", "demo1001",
+                      "-key", "caller", "1001", *args, **kwargs)
+
+    def assert_phone_done(self, proc):
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0,
+                         f"phone failed:\n{out[-3000:]}\n{err[-3000:]}\n"
+                         f"daemon log:\n{self.daemon.log()[-4000:]}")
+
+
+class LocalAnswerTest(CallTestCase):
+    def test_a_demo_did_is_answered_and_held_until_the_caller_hangs_up(self):
+        self.call("uac_call.xml", "8000")
+        self.assertEqual(self.calls("answered_locally"), 1)
+        self.wait_for_no_calls()
+        self.assertEqual(self.calls("ended"), 1)
+
+    def test_the_queue_did_answers_over_tcp_too(self):
+        self.call("uac_call.xml", "8001", transport="t1")
+        self.assertEqual(self.calls("answered_locally"), 1)
+        self.wait_for_no_calls()
+
+
+class BridgedCallTest(CallTestCase):
+    def test_caller_hangs_up_a_bridged_call(self):
+        port = free_port()
+        self.register_phone("1002", port)
+        phone = self.start_phone("uas_phone.xml", port)
+        self.call("uac_call.xml", "1002")
+        self.assert_phone_done(phone)
+        self.assertEqual(self.calls("bridged"), 1)
+        self.wait_for_no_calls()
+
+    def test_callee_hangs_up_a_bridged_call(self):
+        port = free_port()
+        self.register_phone("1002", port)
+        phone = self.start_phone("uas_phone.xml", port, "-set", "hangup", "callee")
+        self.call("uac_call.xml", "1002", "-set", "hangup", "callee")
+        self.assert_phone_done(phone)
+        self.assertEqual(self.calls("bridged"), 1)
+        self.wait_for_no_calls()
+
+    def test_caller_cancels_while_the_phone_rings(self):
+        port = free_port()
+        self.register_phone("1002", port)
+        phone = self.start_phone("uas_ring.xml", port)
+        self.call("uac_cancel.xml", "1002")
+        self.assert_phone_done(phone)
+        self.assertEqual(self.calls("bridged"), 0)
+        self.wait_for_no_calls()
+        self.assertEqual(self.calls("failed"), 1)
+
+
+class RefusedCallTest(CallTestCase):
+    sip_yaml = CallTestCase.sip_yaml + "  limits: {max_calls: 1}\n"
+
+    def invite(self, number):
+        uac = UdpUac(self.daemon.sip_port)
+        self.addCleanup(uac.close)
+        return uac.invite_failure(number, "1001", "demo1001")
+
+    def test_unknown_number_gets_404_and_unregistered_extension_480(self):
+        self.assertEqual(self.invite("5555"), 404)
+        self.assertEqual(self.invite("1003"), 480)
+        self.assertEqual(self.calls("not_found"), 1)
+
+    def test_a_call_beyond_max_calls_gets_503(self):
+        port = free_port()
+        self.register_phone("1002", port)
+        phone = self.start_phone("uas_ring.xml", port)
+        # The first call rings the phone and holds the only call slot.
+        caller = subprocess.Popen(
+            sipp_command("uac_cancel.xml", self.daemon.sip_port, "-s", "1002", "-au", "1001",
+                         "-ap", "demo1001", "-key", "caller", "1001"),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/tmp")
+        self.addCleanup(lambda: caller.poll() is None and caller.kill())
+        self.daemon.wait_until(lambda: self.daemon.metric("callcenterd_calls_active") == 1,
+                               what="the first call ringing")
+        self.assertEqual(self.invite("8000"), 503)
+        self.assertEqual(self.calls("refused_limit"), 1)
+        caller.communicate(timeout=60)
+        self.assert_phone_done(phone)

@@ -1,0 +1,38 @@
+#include "callcenterd/call/dial_plan.hpp"
+
+#include <gtest/gtest.h>
+
+namespace callcenterd::call {
+namespace {
+
+dial_plan demo_plan() {
+  std::vector<number_route> numbers{
+      {"8000", {call_target::kind::answer_locally, "main", 0, {}}},
+      {"8002", {call_target::kind::extension, "1003", 0, {}}},
+  };
+  return dial_plan(std::move(numbers),
+                   [](std::string_view extension) { return extension == "1001"; });
+}
+
+TEST(dial_plan, configured_numbers_come_before_extensions) {
+  const auto plan = demo_plan();
+  EXPECT_EQ(plan.route("8000").what, call_target::kind::answer_locally);
+  EXPECT_EQ(plan.route("8000").name, "main");
+  const auto to_extension = plan.route("8002");
+  EXPECT_EQ(to_extension.what, call_target::kind::extension);
+  EXPECT_EQ(to_extension.name, "1003");
+}
+
+TEST(dial_plan, existing_extensions_ring_and_anything_else_is_404) {
+  const auto plan = demo_plan();
+  EXPECT_EQ(plan.route("1001").what, call_target::kind::extension);
+  EXPECT_EQ(plan.route("1001").name, "1001");
+  for (const auto* dialled : {"1002", "", "80000"}) {
+    const auto target = plan.route(dialled);
+    EXPECT_EQ(target.what, call_target::kind::reject) << dialled;
+    EXPECT_EQ(target.status, 404) << dialled;
+  }
+}
+
+}  // namespace
+}  // namespace callcenterd::call
