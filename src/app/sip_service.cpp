@@ -296,10 +296,23 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
   }
   counter("callcenterd_sip_auth_failures_total", "Failed digest authentications", {},
           [this] { return double(authenticator_.failures()); });
-  counter("callcenterd_sip_requests_received_total", "SIP requests received", {},
-          [this] { return double(stack_.stats().requests_in); });
-  counter("callcenterd_sip_responses_received_total", "SIP responses received", {},
-          [this] { return double(stack_.stats().responses_in); });
+  const auto& methods = sip::counted_methods();
+  for (std::size_t i = 0; i < methods.size(); ++i) {
+    counter("callcenterd_sip_requests_received_total", "SIP requests received by method",
+            {{"method", std::string(methods[i])}},
+            [this, i] { return double(stack_.stats().requests_in_by_method[i]); });
+  }
+  for (std::size_t i = 0; i < 6; ++i) {
+    const std::string status_class = std::to_string(i + 1) + "xx";
+    counter("callcenterd_sip_responses_received_total", "SIP responses received by class",
+            {{"class", status_class}},
+            [this, i] { return double(stack_.stats().responses_in_by_class[i]); });
+    counter("callcenterd_sip_responses_sent_total",
+            "SIP responses sent by the user agent and calls, by class (without the 100 Trying "
+            "and errors the transaction layer sends itself)",
+            {{"class", status_class}},
+            [this, i] { return double(stack_.stats().responses_out_by_class[i]); });
+  }
   gauge("callcenterd_sip_transactions", "Live SIP transactions", {},
         [this] { return double(stack_.stats().transactions.active.total()); });
   counter("callcenterd_sip_transactions_total", "SIP transactions created", {},

@@ -57,7 +57,7 @@ bool accept_remote_cseq(dialog& d, const sip_message& request);
 /// make_ack), Route headers and the Request-URI of §12.2.1.1 (strict routers handled), and
 /// our Contact when the method refreshes the target (INVITE, UPDATE, SUBSCRIBE, REFER,
 /// NOTIFY). The stack adds Via and Max-Forwards. Any strand.
-sip_message make_in_dialog_request(dialog& d, std::string method, std::string_view contact);
+sip_message make_in_dialog_request(dialog& d, const std::string& method, std::string_view contact);
 
 /// The ACK for a 2xx to the INVITE with CSeq number `invite_cseq` (§13.2.2.4). Any strand.
 sip_message make_ack(const dialog& d, std::uint32_t invite_cseq);

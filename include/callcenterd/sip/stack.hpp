@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "callcenterd/sip/flow.hpp"
@@ -78,12 +80,23 @@ struct stack_settings {
   std::string user_agent = "callcenterd";
 };
 
+/// The methods stack_stats counts one by one, in this order; any other method counts under
+/// the last entry, "other". Any thread.
+const std::vector<std::string_view>& counted_methods();
+
 /// Counters summed over all shards and transports, for /metrics.
 struct stack_stats {
   transaction_stats transactions;
   transport_stats transports;
   std::uint64_t requests_in = 0;
   std::uint64_t responses_in = 0;
+  /// Requests received, indexed like counted_methods().
+  std::vector<std::uint64_t> requests_in_by_method;
+  /// Responses received by class: [0] is 1xx, ..., [5] is 6xx.
+  std::array<std::uint64_t, 6> responses_in_by_class{};
+  /// Responses the stack user sent through respond(), by class (the 100 Trying and the
+  /// error responses the transaction layer sends itself are in `transactions`).
+  std::array<std::uint64_t, 6> responses_out_by_class{};
 };
 
 /// The SIP stack: transports below, transactions in shards (each on its own strand, so SIP

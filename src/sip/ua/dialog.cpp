@@ -140,7 +140,7 @@ sip_message addressed_request(const dialog& d, std::string method) {
 
 }  // namespace
 
-sip_message make_in_dialog_request(dialog& d, std::string method, std::string_view contact) {
+sip_message make_in_dialog_request(dialog& d, const std::string& method, std::string_view contact) {
   const bool contact_wanted = refreshes_target(method);
   ++d.local_cseq;
   auto request = addressed_request(d, method);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <charconv>
 
@@ -9,6 +10,14 @@
 #include "stack_core.hpp"
 
 namespace callcenterd::sip {
+
+const std::vector<std::string_view>& counted_methods() {
+  static const std::vector<std::string_view> methods{
+      "INVITE", "ACK",    "BYE",   "CANCEL",    "OPTIONS", "REGISTER", "INFO", "UPDATE",
+      "REFER",  "NOTIFY", "PRACK", "SUBSCRIBE", "MESSAGE", "PUBLISH",  "other"};
+  return methods;
+}
+
 namespace stack_detail {
 
 namespace {
@@ -72,10 +81,28 @@ std::uint32_t stack_core::shard_for(const sip_message& message) const {
   return shard_for_call_id(message.header("Call-ID").value_or(std::string_view{}));
 }
 
+std::size_t method_slot(std::string_view method) {
+  const auto& methods = counted_methods();
+  for (std::size_t i = 0; i + 1 < methods.size(); ++i) {
+    if (methods[i] == method) return i;
+  }
+  return methods.size() - 1;
+}
+
+std::size_t status_class_slot(int status) {
+  return static_cast<std::size_t>(std::clamp(status / 100, 1, 6) - 1);
+}
+
 void stack_core::on_message(received_message message) {
   if (stopped()) return;
-  (message.message.is_request() ? requests_in : responses_in)
-      .fetch_add(1, std::memory_order_relaxed);
+  const auto& m = message.message;
+  if (m.is_request()) {
+    requests_in.fetch_add(1, std::memory_order_relaxed);
+    requests_in_by_method[method_slot(m.method())].fetch_add(1, std::memory_order_relaxed);
+  } else {
+    responses_in.fetch_add(1, std::memory_order_relaxed);
+    responses_in_by_class[status_class_slot(m.status())].fetch_add(1, std::memory_order_relaxed);
+  }
   auto& target = *shards_[shard_for(message.message)];
   boost::asio::post(target.strand(), [&target, self = shared_from_this(), m = std::move(message)] {
     target.receive(m);
@@ -120,6 +147,8 @@ void sip_stack::stop() {
 
 void sip_stack::respond(server_handle transaction, sip_message response) {
   if (!transaction || transaction.shard >= core_->shard_count()) return;
+  core_->responses_out_by_class[stack_detail::status_class_slot(response.status())].fetch_add(
+      1, std::memory_order_relaxed);
   auto& s = core_->shard_at(transaction.shard);
   boost::asio::post(s.strand(), [&s, core = core_, id = transaction.id, r = std::move(response)] {
     s.respond(id, r);
@@ -206,6 +235,15 @@ stack_stats sip_stack::stats() const {
   out.transports = core_->transport().stats();
   out.requests_in = core_->requests_in.load(std::memory_order_relaxed);
   out.responses_in = core_->responses_in.load(std::memory_order_relaxed);
+  out.requests_in_by_method.resize(counted_methods().size());
+  for (std::size_t i = 0; i < out.requests_in_by_method.size(); ++i) {
+    out.requests_in_by_method[i] = core_->requests_in_by_method[i].load(std::memory_order_relaxed);
+  }
+  for (std::size_t i = 0; i < 6; ++i) {
+    out.responses_in_by_class[i] = core_->responses_in_by_class[i].load(std::memory_order_relaxed);
+    out.responses_out_by_class[i] =
+        core_->responses_out_by_class[i].load(std::memory_order_relaxed);
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -95,6 +96,10 @@ class stack_core final : public transport_listener,
 
   std::atomic<std::uint64_t> requests_in{0};
   std::atomic<std::uint64_t> responses_in{0};
+  static constexpr std::size_t method_slots = 16;  // at least counted_methods().size()
+  std::array<std::atomic<std::uint64_t>, method_slots> requests_in_by_method{};
+  std::array<std::atomic<std::uint64_t>, 6> responses_in_by_class{};
+  std::array<std::atomic<std::uint64_t>, 6> responses_out_by_class{};
 
  private:
   std::uint32_t shard_for(const sip_message& message) const;
@@ -107,6 +112,11 @@ class stack_core final : public transport_listener,
   std::atomic<std::uint64_t> next_key_{1};
   std::atomic<bool> stopped_{false};
 };
+
+/// The slot of `method` in counted_methods() (the last one for any other method).
+std::size_t method_slot(std::string_view method);
+/// The class slot of a status code: 0 for 1xx ... 5 for 6xx.
+std::size_t status_class_slot(int status);
 
 /// The branch prefix of shard `index`; responses carry it back.
 std::string shard_branch_prefix(std::uint32_t index);

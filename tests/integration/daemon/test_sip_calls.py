@@ -1,6 +1,7 @@
 """Calls through the real daemon (the B2BUA) with sipp as caller and as a registered phone:
-a call answered locally, bridged calls hung up by either side, CANCEL while ringing, and
-the refusals a caller meets (unknown number, extension without a device, call limit)."""
+a call answered locally, bridged calls hung up by either side, hold and resume, CANCEL while
+ringing, lost packets, and the refusals a caller meets (unknown number, extension without a
+device, call limit)."""
 import subprocess
 
 from harness import free_port
@@ -55,6 +56,28 @@ class LocalAnswerTest(CallTestCase):
         self.assertEqual(self.calls("answered_locally"), 1)
         self.wait_for_no_calls()
         self.assertEqual(self.calls("ended"), 1)
+        metric = self.daemon.metric
+        # The INVITE twice (challenged, then with credentials), its ACK, the BYE.
+        self.assertEqual(metric('callcenterd_sip_requests_received_total{method="INVITE"}'), 2)
+        self.assertEqual(metric('callcenterd_sip_requests_received_total{method="BYE"}'), 1)
+        self.assertGreaterEqual(
+            metric('callcenterd_sip_requests_received_total{method="ACK"}'), 1)
+        # 401 to the first INVITE; 200 to the second and to the BYE.
+        self.assertEqual(metric('callcenterd_sip_responses_sent_total{class="4xx"}'), 1)
+        self.assertEqual(metric('callcenterd_sip_responses_sent_total{class="2xx"}'), 2)
+
+    def test_hold_and_resume_by_re_invite_are_answered(self):
+        self.call("uac_hold.xml", "8000")
+        self.assertEqual(self.calls("answered_locally"), 1)
+        self.wait_for_no_calls()
+
+    def test_calls_complete_when_packets_are_lost(self):
+        # sipp drops a tenth of what it sends and receives; retransmissions on both sides
+        # must carry every call through.
+        self.call("uac_call.xml", "8000", "-lost", "10", calls=10, timeout=120)
+        self.assertEqual(self.calls("answered_locally"), 10)
+        self.wait_for_no_calls()
+        self.assertEqual(self.calls("ended"), 10)
 
     def test_the_queue_did_answers_over_tcp_too(self):
         self.call("uac_call.xml", "8001", transport="t1")
@@ -79,6 +102,14 @@ class BridgedCallTest(CallTestCase):
         self.call("uac_call.xml", "1002", "-set", "hangup", "callee")
         self.assert_phone_done(phone)
         self.assertEqual(self.calls("bridged"), 1)
+        self.wait_for_no_calls()
+
+    def test_hold_and_resume_are_relayed_to_the_phone(self):
+        port = free_port()
+        self.register_phone("1002", port)
+        phone = self.start_phone("uas_phone_hold.xml", port)
+        self.call("uac_hold.xml", "1002")
+        self.assert_phone_done(phone)
         self.wait_for_no_calls()
 
     def test_caller_cancels_while_the_phone_rings(self):

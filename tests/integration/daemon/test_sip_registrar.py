@@ -13,10 +13,12 @@ SCENARIOS = os.path.join(SOURCE_DIR, "tests", "sipp")
 DEMO_SQL = os.path.join(SOURCE_DIR, "config", "demo", "demo_data.sql")
 
 
-def sipp_command(scenario, port, *args, transport="u1", timeout=30, local_port=None):
-    """The command line of one call of a sipp scenario against 127.0.0.1:port."""
+def sipp_command(scenario, port, *args, transport="u1", timeout=30, local_port=None, calls=1):
+    """The command line of `calls` calls (one at a time) of a sipp scenario against
+    127.0.0.1:port."""
     return [SIPP, "-sf", os.path.join(SCENARIOS, scenario), f"127.0.0.1:{port}",
-            "-i", "127.0.0.1", "-p", str(local_port or free_port()), "-t", transport, "-m", "1",
+            "-i", "127.0.0.1", "-p", str(local_port or free_port()), "-t", transport,
+            "-m", str(calls), "-l", "1",
             "-timeout", f"{timeout}s", "-timeout_error", "-nostdin", *args]
 
 
