@@ -285,6 +285,7 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
       {"started", &call::call_stats::started_total},
       {"answered_locally", &call::call_stats::answered_locally_total},
       {"bridged", &call::call_stats::bridged_total},
+      {"transferred", &call::call_stats::transferred_total},
       {"failed", &call::call_stats::failed_total},
       {"refused_limit", &call::call_stats::refused_limit_total},
       {"refused_auth", &call::call_stats::refused_auth_total},

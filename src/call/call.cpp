@@ -108,9 +108,9 @@ void call::respond(sip::server_handle transaction, const sip::sip_message& reque
 }
 
 leg& call::leg_of(const sip::sip_message& message) {
-  if (callee_ && message.header("Call-ID").value_or("") == callee_->dialog.call_id) {
-    return *callee_;
-  }
+  const auto call_id = message.header("Call-ID").value_or("");
+  if (callee_ && call_id == callee_->dialog.call_id) return *callee_;
+  if (transfer_ && call_id == transfer_->target_leg.dialog.call_id) return transfer_->target_leg;
   return caller_;
 }
 
@@ -129,6 +129,15 @@ void call::end_leg(leg& which) {
 
 void call::hang_up(int status, std::string_view reason) {
   if (finished_) return;
+  if (transfer_) {
+    auto& target = transfer_->target_leg;
+    if (target.answered) {
+      send_bye(target);
+    } else if (transfer_->invite) {
+      context_->stack.cancel(transfer_->invite);
+    }
+    transfer_.reset();
+  }
   if (callee_ && !callee_->ended) {
     if (callee_->answered) {
       send_bye(*callee_);

@@ -27,6 +27,9 @@ struct leg {
   std::string contact;    ///< our Contact on this leg
   bool answered = false;  ///< a 2xx was sent (caller) or received (callee)
   bool ended = false;     ///< BYE sent or received, a final failure, or CANCEL done
+  /// Our ACK to its 2xx when that ACK carried SDP (a late offer): resent as it was when
+  /// the 2xx comes again.
+  std::optional<sip::sip_message> ack;
 };
 
 /// A re-INVITE or UPDATE from one leg waiting for the other leg's answer.
@@ -34,6 +37,18 @@ struct pending_offer {
   leg_side from = leg_side::caller;
   sip::server_handle transaction;
   sip::sip_message request;
+};
+
+/// A blind transfer (RFC 3515) in progress: the referrer asked us to connect the other leg
+/// (the transferee) to a target; the target leg rings until it replaces the referrer.
+struct transfer_state {
+  leg_side referrer = leg_side::callee;
+  std::string target;  ///< the extension
+  leg target_leg{leg_side::callee};
+  sip::client_handle invite;
+  std::uint64_t attempt = 0;
+  bool answered = false;  ///< the target's 2xx came; its ACK waits for the transferee's answer
+  std::optional<sip::sip_message> ack;  ///< the ACK sent to the target, for retransmitted 2xx
 };
 
 /// One call: the caller's leg, at most one callee leg at a time, the media session between
@@ -79,6 +94,16 @@ class call : public std::enable_shared_from_this<call> {
   void on_offer(leg& from, sip::server_handle transaction, const sip::received_message& request);
   void on_relayed_answer(const sip::client_event& event, leg_side to_side, std::uint32_t cseq);
 
+  // Blind transfer by REFER (call_transfer.cpp).
+  void on_refer(leg& from, sip::server_handle transaction, const sip::sip_message& request);
+  void on_transfer_event(std::uint64_t attempt, const sip::client_event& event);
+  void on_transfer_answer(const sip::received_message& response);
+  void on_transferee_answer(const sip::client_event& event, std::uint32_t cseq);
+  void fail_transfer(int status, std::string_view reason);
+  void complete_transfer();
+  void notify_referrer(int status, std::string_view reason, bool final);
+  leg& transferee();
+
   // Shared helpers (call.cpp).
   void answer_locally();
   void answer_caller(std::string body);
@@ -89,6 +114,9 @@ class call : public std::enable_shared_from_this<call> {
   void end_leg(leg& which);
   void finish_if_done();
   leg& leg_of(const sip::sip_message& message);
+  /// An INVITE to `target` over `path` from a new leg of ours; `body` empty for a late offer.
+  sip::sip_message make_invite(leg& to, const sip::sip_uri& target, const std::string& from_user,
+                               std::string body);
   std::string contact_for(const sip::flow& path) const;
 
   std::shared_ptr<call_context> context_;
@@ -105,6 +133,7 @@ class call : public std::enable_shared_from_this<call> {
   bool cancelled_ = false;  ///< the caller cancelled; waiting for the callee's final response
   bool finished_ = false;
   std::optional<pending_offer> pending_;
+  std::optional<transfer_state> transfer_;
   std::unique_ptr<media_session> media_;
   boost::asio::steady_timer ring_timer_;
 };

@@ -13,16 +13,13 @@ namespace asio = boost::asio;
 
 namespace {
 
-// The caller as the callee sees it: the caller's display name and user, at our host.
-std::string callee_from(const sip::sip_message& caller_invite, const std::string& host_port,
-                        const std::string& tag) {
+// Who a new leg sees calling: `display` and `user` at our host.
+std::string from_header(std::string_view display, std::string_view user,
+                        const std::string& host_port, const std::string& tag) {
   sip::name_addr from;
-  std::string user = "anonymous";
-  if (auto parsed = sip::parse_name_addr(caller_invite.header("From").value_or(""))) {
-    from.display_name = parsed->display_name;
-    if (!parsed->uri.user.empty()) user = parsed->uri.user;
-  }
-  if (auto uri = sip::parse_uri("sip:" + user + "@" + host_port)) from.uri = std::move(*uri);
+  from.display_name = std::string(display);
+  const std::string who = user.empty() ? std::string("anonymous") : std::string(user);
+  if (auto uri = sip::parse_uri("sip:" + who + "@" + host_port)) from.uri = std::move(*uri);
   from.params.push_back({"tag", tag, false});
   return sip::to_string(from);
 }
@@ -51,6 +48,33 @@ void call::dial(const std::string& extension) {
   send_callee_invite(*target, device.path);
 }
 
+sip::sip_message call::make_invite(leg& to, const sip::sip_uri& target,
+                                   const std::string& from_user, std::string body) {
+  to.contact = contact_for(to.path);
+  to.dialog.call_id = sip::new_token();
+  to.dialog.local_tag = sip::new_token();
+  context_->index.add_dialog(to.dialog.call_id, to.dialog.local_tag, shared_from_this());
+  std::string display;
+  if (auto parsed = sip::parse_name_addr(caller_.invite.header("From").value_or(""))) {
+    if (parsed->uri.user == from_user) display = parsed->display_name;
+  }
+  auto invite = sip::sip_message::make_request("INVITE", target);
+  invite.add_header("From",
+                    from_header(display, from_user, context_->stack.contact_host_port(to.path),
+                                to.dialog.local_tag));
+  invite.add_header("To", "<" + sip::to_string(target) + ">");
+  invite.add_header("Call-ID", to.dialog.call_id);
+  invite.add_header("CSeq", "1 INVITE");
+  invite.add_header("Contact", to.contact);
+  invite.add_header("Allow", std::string(sip::user_agent::allow_header()));
+  if (!body.empty()) {
+    invite.add_header("Content-Type", "application/sdp");
+    invite.set_body(std::move(body));
+  }
+  to.invite = invite;
+  return invite;
+}
+
 void call::send_callee_invite(const sip::sip_uri& target, const sip::flow& path) {
   auto offer = media_->relay_offer(leg_side::caller, caller_.invite.body());
   if (!offer) {
@@ -58,25 +82,12 @@ void call::send_callee_invite(const sip::sip_uri& target, const sip::flow& path)
     return;
   }
   callee_.emplace(leg_side::callee);
-  auto& callee = *callee_;
-  callee.path = path;
-  callee.contact = contact_for(path);
-  callee.dialog.call_id = sip::new_token();
-  callee.dialog.local_tag = sip::new_token();
-  context_->index.add_dialog(callee.dialog.call_id, callee.dialog.local_tag, shared_from_this());
-  const auto host_port = context_->stack.contact_host_port(path);
-  auto invite = sip::sip_message::make_request("INVITE", target);
-  invite.add_header("From", callee_from(caller_.invite, host_port, callee.dialog.local_tag));
-  invite.add_header("To", "<" + sip::to_string(target) + ">");
-  invite.add_header("Call-ID", callee.dialog.call_id);
-  invite.add_header("CSeq", "1 INVITE");
-  invite.add_header("Contact", callee.contact);
-  invite.add_header("Allow", std::string(sip::user_agent::allow_header()));
-  if (!offer->empty()) {
-    invite.add_header("Content-Type", "application/sdp");
-    invite.set_body(std::move(*offer));
+  callee_->path = path;
+  std::string caller_user;
+  if (auto from = sip::parse_name_addr(caller_.invite.header("From").value_or(""))) {
+    caller_user = from->uri.user;
   }
-  callee.invite = invite;
+  auto invite = make_invite(*callee_, target, caller_user, std::move(*offer));
   const auto attempt = ++attempt_;
   callee_invite_ = context_->stack.send_request(
       std::move(invite), path,
@@ -189,6 +200,12 @@ bool call::follow_redirect(const sip::received_message& response) {
 }
 
 void call::on_ring_timeout() {
+  if (transfer_) {
+    if (transfer_->answered) return;
+    context_->stack.cancel(transfer_->invite);
+    fail_transfer(480, "Temporarily Unavailable");
+    return;
+  }
   if (!callee_ || callee_->answered || callee_->ended) return;
   spdlog::info("call {}: {} did not answer in time", caller_call_id(), target_.name);
   if (callee_invite_) {

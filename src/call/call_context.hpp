@@ -40,6 +40,7 @@ struct call_context {
   std::atomic<std::uint64_t> started{0};
   std::atomic<std::uint64_t> answered_locally{0};
   std::atomic<std::uint64_t> bridged{0};
+  std::atomic<std::uint64_t> transferred{0};
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> refused_limit{0};
   std::atomic<std::uint64_t> refused_auth{0};

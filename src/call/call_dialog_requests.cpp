@@ -22,6 +22,17 @@ void call::on_request(sip::server_handle transaction, const sip::received_messag
     return;
   }
   const auto& method = message.method();
+  if (transfer_ && &from == &transfer_->target_leg) {
+    // The transfer target before it took the referrer's place: only a BYE means something.
+    if (method == "BYE") {
+      respond(transaction, message, 200);
+      from.ended = true;
+      fail_transfer(487, "Request Terminated");
+    } else {
+      respond(transaction, message, 491, "Request Pending");
+    }
+    return;
+  }
   if (method == "BYE") {
     on_bye(from, transaction, message);
   } else if (method == "INVITE" || method == "UPDATE") {
@@ -29,7 +40,12 @@ void call::on_request(sip::server_handle transaction, const sip::received_messag
   } else if (method == "INFO" || method == "OPTIONS") {
     // INFO carries DTMF for the media engine once it runs; until then it is acknowledged.
     respond(transaction, message, 200);
-  } else if (method == "REFER" || method == "NOTIFY" || method == "PRACK") {
+  } else if (method == "REFER") {
+    on_refer(from, transaction, message);
+  } else if (method == "NOTIFY") {
+    // We never subscribe to anything (RFC 6665 §4.1.3: an unknown subscription is 481).
+    respond(transaction, message, 481, "Subscription Does Not Exist");
+  } else if (method == "PRACK") {
     respond(transaction, message, 501, "Not Implemented");
   } else {
     respond(transaction, message, 405, "Method Not Allowed");
@@ -39,6 +55,11 @@ void call::on_request(sip::server_handle transaction, const sip::received_messag
 void call::on_bye(leg& from, sip::server_handle transaction, const sip::sip_message& request) {
   respond(transaction, request, 200);
   from.ended = true;
+  if (transfer_ && from.side == transfer_->referrer) {
+    // A referrer may leave as soon as its REFER was accepted: the transfer goes on.
+    spdlog::info("call {}: the referrer hung up; the transfer goes on", caller_call_id());
+    return;
+  }
   spdlog::info("call {}: {} hung up", caller_call_id(),
                from.side == leg_side::caller ? "caller" : "callee");
   if (pending_) {
@@ -52,7 +73,7 @@ void call::on_offer(leg& from, sip::server_handle transaction,
                     const sip::received_message& request) {
   const auto& message = request.message;
   const bool is_invite = message.method() == "INVITE";
-  if (pending_) {
+  if (pending_ || transfer_) {
     // One offer at a time across the bridge (RFC 3261 §14.2 glare): the peer retries.
     respond(transaction, message, 491, "Request Pending");
     return;
@@ -138,8 +159,12 @@ void call::on_stray_response(const sip::received_message& response) {
   if (callee_ && callee_->answered && response.message.status() >= 200 &&
       response.message.status() < 300 &&
       sip::header_tag(response.message, "To") == callee_->dialog.remote_tag) {
-    context_->stack.send_ack(sip::make_ack(callee_->dialog, sip::cseq_number(response.message)),
-                             callee_->dialog.path);
+    const bool to_invite = sip::cseq_number(response.message) == 1;
+    context_->stack.send_ack(
+        to_invite && callee_->ack
+            ? *callee_->ack
+            : sip::make_ack(callee_->dialog, sip::cseq_number(response.message)),
+        callee_->dialog.path);
   }
 }
 

@@ -137,6 +137,7 @@ call_stats call_manager::stats() const {
   out.started_total = load(ctx.started);
   out.answered_locally_total = load(ctx.answered_locally);
   out.bridged_total = load(ctx.bridged);
+  out.transferred_total = load(ctx.transferred);
   out.failed_total = load(ctx.failed);
   out.refused_limit_total = load(ctx.refused_limit);
   out.refused_auth_total = load(ctx.refused_auth);

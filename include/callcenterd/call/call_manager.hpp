@@ -40,6 +40,7 @@ struct call_stats {
   std::uint64_t started_total = 0;           ///< INVITEs that became calls
   std::uint64_t answered_locally_total = 0;  ///< calls the daemon answered itself
   std::uint64_t bridged_total = 0;           ///< calls a callee answered
+  std::uint64_t transferred_total = 0;       ///< blind transfers completed
   std::uint64_t failed_total = 0;            ///< calls that ended unanswered
   std::uint64_t refused_limit_total = 0;     ///< 503 for max_calls or the per-source rate
   std::uint64_t refused_auth_total = 0;      ///< 401 challenges and 403s for INVITEs

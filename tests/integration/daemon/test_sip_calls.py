@@ -1,6 +1,6 @@
 """Calls through the real daemon (the B2BUA) with sipp as caller and as a registered phone:
-a call answered locally, bridged calls hung up by either side, hold and resume, CANCEL while
-ringing, lost packets, and the refusals a caller meets (unknown number, extension without a
+a call answered locally, bridged calls hung up by either side, hold and resume, blind
+transfer by REFER, CANCEL while ringing, lost packets, and the refusals a caller meets (unknown number, extension without a
 device, call limit)."""
 import subprocess
 
@@ -121,6 +121,31 @@ class BridgedCallTest(CallTestCase):
         self.assertEqual(self.calls("bridged"), 0)
         self.wait_for_no_calls()
         self.assertEqual(self.calls("failed"), 1)
+
+
+class TransferTest(CallTestCase):
+    def test_the_agent_transfers_the_caller_blindly_to_another_phone(self):
+        agent_port, target_port = free_port(), free_port()
+        self.register_phone("1002", agent_port)
+        self.register_phone("1003", target_port)
+        agent = self.start_phone("uas_phone_refer.xml", agent_port, "-key", "target", "1003")
+        target = self.start_phone("uas_target.xml", target_port)
+        self.call("uac_call_transferred.xml", "1002")
+        self.assert_phone_done(agent)
+        self.assert_phone_done(target)
+        self.assertEqual(self.calls("bridged"), 1)
+        self.assertEqual(self.calls("transferred"), 1)
+        self.wait_for_no_calls()
+
+    def test_a_refer_to_an_unknown_number_is_refused_and_the_call_goes_on(self):
+        agent_port = free_port()
+        self.register_phone("1002", agent_port)
+        agent = self.start_phone("uas_phone_refer_refused.xml", agent_port,
+                                 "-key", "target", "5555")
+        self.call("uac_call.xml", "1002", "-set", "hangup", "callee")
+        self.assert_phone_done(agent)
+        self.assertEqual(self.calls("transferred"), 0)
+        self.wait_for_no_calls()
 
 
 class RefusedCallTest(CallTestCase):
