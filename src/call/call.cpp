@@ -49,6 +49,20 @@ void call::start() {
     refuse_caller(400, "Missing or Bad Dialog Headers");
     return;
   }
+  // RFC 4028: the caller's Session-Expires is checked before anything rings.
+  const auto timer = negotiate_as_uas(caller_.invite);
+  if (timer.too_small) {
+    auto response =
+        sip::make_tagged_response(caller_.invite, 422, "Session Interval Too Small",
+                                  caller_.dialog.local_tag, context_->settings.server_header);
+    response.add_header("Min-SE", std::to_string(min_session_interval.count()));
+    context_->stack.respond(caller_invite_, std::move(response));
+    caller_.ended = true;
+    count(context_->failed);
+    finish_if_done();
+    return;
+  }
+  caller_.timer = timer.timer;
   switch (target_.what) {
     case call_target::kind::answer_locally:
       answer_locally();
@@ -77,6 +91,7 @@ void call::answer_locally() {
 void call::answer_caller(std::string body) {
   respond(caller_invite_, caller_.invite, 200, {}, std::move(body));
   caller_.answered = true;
+  if (caller_.timer) start_session_timer(caller_, *caller_.timer);
 }
 
 void call::refuse_caller(int status, std::string_view reason) {
@@ -97,6 +112,8 @@ void call::respond(sip::server_handle transaction, const sip::sip_message& reque
   if (status < 300 && status > 100) {
     const auto& which = leg_of(request);
     response.add_header("Contact", which.contact);
+    const bool refreshes = request.method() == "INVITE" || request.method() == "UPDATE";
+    if (status >= 200 && refreshes && which.timer) add_timer_headers(response, *which.timer);
   }
   if (status == 200 || status == 405) response.add_header("Allow", sip::user_agent::allow_header());
   if (status == 503) response.add_header("Retry-After", "5");
@@ -160,6 +177,10 @@ void call::finish_if_done() {
   if (callee_ && !callee_->ended) return;
   finished_ = true;
   ring_timer_.cancel();
+  // The session timers' waits hold the call: let them go now.
+  for (auto* which : {&caller_, callee_ ? &*callee_ : nullptr}) {
+    if (which != nullptr && which->timer_clock) which->timer_clock->cancel();
+  }
   media_->close();
   context_->limits.release();
   count(context_->ended);

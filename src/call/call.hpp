@@ -10,6 +10,7 @@
 #include "callcenterd/call/dial_plan.hpp"
 #include "callcenterd/call/media_session.hpp"
 #include "callcenterd/sip/dialog.hpp"
+#include "session_timer.hpp"
 
 namespace callcenterd::call::detail {
 
@@ -30,6 +31,10 @@ struct leg {
   /// Our ACK to its 2xx when that ACK carried SDP (a late offer): resent as it was when
   /// the 2xx comes again.
   std::optional<sip::sip_message> ack;
+  /// The session timer agreed with this peer (RFC 4028), if it asked for one.
+  std::optional<session_timer> timer;
+  std::shared_ptr<boost::asio::steady_timer> timer_clock;
+  std::uint64_t timer_generation = 0;  ///< tells a stale expiry from the current one
 };
 
 /// A re-INVITE or UPDATE from one leg waiting for the other leg's answer.
@@ -103,6 +108,13 @@ class call : public std::enable_shared_from_this<call> {
   void complete_transfer();
   void notify_referrer(int status, std::string_view reason, bool final);
   leg& transferee();
+
+  // Session timers (call_session_timer.cpp).
+  void start_session_timer(leg& which, const session_timer& timer);
+  void on_session_timer(const std::string& call_id, std::uint64_t generation);
+  /// A refresh (re-INVITE or UPDATE) from a peer: false when it was answered 422 here.
+  bool accept_refresh(leg& from, sip::server_handle transaction, const sip::sip_message& request);
+  leg* leg_with_call_id(std::string_view call_id);
 
   // Shared helpers (call.cpp).
   void answer_locally();

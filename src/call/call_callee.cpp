@@ -147,6 +147,7 @@ void call::on_callee_answer(const sip::received_message& response) {
   callee.answered = true;
   ring_timer_.cancel();
   context_->stack.send_ack(sip::make_ack(callee.dialog, 1), callee.dialog.path);
+  if (auto timer = negotiate_as_uac(response.message)) start_session_timer(callee, *timer);
   if (caller_.ended || cancelled_) {
     // The caller gave up while the callee answered: the callee's dialog must end too.
     send_bye(callee);

@@ -36,7 +36,7 @@ void call::on_request(sip::server_handle transaction, const sip::received_messag
   if (method == "BYE") {
     on_bye(from, transaction, message);
   } else if (method == "INVITE" || method == "UPDATE") {
-    on_offer(from, transaction, request);
+    if (accept_refresh(from, transaction, message)) on_offer(from, transaction, request);
   } else if (method == "INFO" || method == "OPTIONS") {
     // INFO carries DTMF for the media engine once it runs; until then it is acknowledged.
     respond(transaction, message, 200);

@@ -64,7 +64,7 @@ class UdpUac:
             if status >= 200:
                 return status, headers
 
-    def _send_invite(self, number, caller, branch, authorization=None):
+    def _send_invite(self, number, caller, branch, authorization=None, extra_headers=()):
         self.cseq += 1
         uri = f"sip:{number}@127.0.0.1:{self.server[1]}"
         lines = [f"INVITE {uri} SIP/2.0",
@@ -77,7 +77,7 @@ class UdpUac:
                  "Max-Forwards: 70"]
         if authorization:
             lines.append(f"Authorization: {authorization}")
-        lines += ["Content-Length: 0", "", ""]
+        lines += list(extra_headers) + ["Content-Length: 0", "", ""]
         self.sock.sendto("\r\n".join(lines).encode(), self.server)
         return uri
 
@@ -90,13 +90,13 @@ class UdpUac:
                  "Content-Length: 0", "", ""]
         self.sock.sendto("\r\n".join(lines).encode(), self.server)
 
-    def invite_failure(self, number, caller, password):
+    def invite_failure(self, number, caller, password, extra_headers=()):
         """Calls `number` as `caller` (answering an MD5 or SHA-256 challenge) and returns the
         final status of a call that fails; ACKs every failure. A 2xx is an error here."""
         authorization = None
         for _ in range(2):
             branch = f"z9hG4bK{uuid.uuid4().hex}"
-            uri = self._send_invite(number, caller, branch, authorization)
+            uri = self._send_invite(number, caller, branch, authorization, extra_headers)
             while True:
                 status, headers = parse_response(self.sock.recvfrom(65536)[0])
                 if status >= 200:

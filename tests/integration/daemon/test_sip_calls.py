@@ -1,7 +1,8 @@
-"""Calls through the real daemon (the B2BUA) with sipp as caller and as a registered phone:
+"""Calls through the real daemon (the B2BUA) with sipp as caller and as registered phones:
 a call answered locally, bridged calls hung up by either side, hold and resume, blind
-transfer by REFER, CANCEL while ringing, lost packets, and the refusals a caller meets (unknown number, extension without a
-device, call limit)."""
+transfer by REFER, redirects, session timers, CANCEL while ringing, lost packets, and the
+refusals a caller meets (unknown number, extension without a device, call limit, too short a
+session interval)."""
 import subprocess
 
 from harness import free_port
@@ -79,6 +80,17 @@ class LocalAnswerTest(CallTestCase):
         self.wait_for_no_calls()
         self.assertEqual(self.calls("ended"), 10)
 
+    def test_a_session_timer_is_agreed_and_refreshed(self):
+        self.call("uac_session_timer.xml", "8000")
+        self.wait_for_no_calls()
+
+    def test_a_call_whose_session_is_not_refreshed_is_ended(self):
+        # 90 s agreed, refreshed by the caller, who never does: the daemon ends the call
+        # 32 s before the interval is over (RFC 4028 §10), after 58 s.
+        self.call("uac_session_timer.xml", "8000", "-set", "hangup", "never", timeout=120)
+        self.wait_for_no_calls()
+        self.assertIn("no session refresh", self.daemon.log())
+
     def test_the_queue_did_answers_over_tcp_too(self):
         self.call("uac_call.xml", "8001", transport="t1")
         self.assertEqual(self.calls("answered_locally"), 1)
@@ -101,6 +113,18 @@ class BridgedCallTest(CallTestCase):
         phone = self.start_phone("uas_phone.xml", port, "-set", "hangup", "callee")
         self.call("uac_call.xml", "1002", "-set", "hangup", "callee")
         self.assert_phone_done(phone)
+        self.assertEqual(self.calls("bridged"), 1)
+        self.wait_for_no_calls()
+
+    def test_a_redirect_from_the_phone_is_followed(self):
+        phone_port, forwarded_port = free_port(), free_port()
+        self.register_phone("1002", phone_port)
+        phone = self.start_phone("uas_redirect.xml", phone_port,
+                                 "-key", "redirect_port", str(forwarded_port))
+        forwarded = self.start_phone("uas_phone.xml", forwarded_port)
+        self.call("uac_call.xml", "1002")
+        self.assert_phone_done(phone)
+        self.assert_phone_done(forwarded)
         self.assertEqual(self.calls("bridged"), 1)
         self.wait_for_no_calls()
 
@@ -160,6 +184,12 @@ class RefusedCallTest(CallTestCase):
         self.assertEqual(self.invite("5555"), 404)
         self.assertEqual(self.invite("1003"), 480)
         self.assertEqual(self.calls("not_found"), 1)
+
+    def test_a_session_interval_below_90_seconds_gets_422(self):
+        uac = UdpUac(self.daemon.sip_port)
+        self.addCleanup(uac.close)
+        self.assertEqual(uac.invite_failure("8000", "1001", "demo1001",
+                                            ["Session-Expires: 30", "Supported: timer"]), 422)
 
     def test_a_call_beyond_max_calls_gets_503(self):
         port = free_port()
