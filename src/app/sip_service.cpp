@@ -101,12 +101,13 @@ sip_service::sip_service(asio::io_context& io, const config::sip_settings& setti
       user_agent_(registrar_, settings.user_agent),
       stack_(io, to_stack_settings(settings, threads), user_agent_),
       media_(call::make_signaling_only_media_factory()),
-      calls_(io, stack_, authenticator_, registrar_, *media_,
-             call::dial_plan(to_number_routes(dids),
-                             [this](std::string_view extension) {
-                               return accounts_.find(extension).has_value();
-                             }),
-             to_call_settings(settings)),
+      calls_(
+          io, stack_, authenticator_, registrar_, *media_,
+          call::dial_plan(
+              to_number_routes(dids),
+              [this](std::string_view extension) { return accounts_.find(extension).has_value(); },
+              to_prefix_routes(settings)),
+          to_call_settings(settings)),
       flush_timer_(strand_),
       housekeeping_timer_(strand_) {
   user_agent_.attach(stack_);

@@ -88,6 +88,24 @@ call::call_settings to_call_settings(const config::sip_settings& sip) {
     out.trusted_sources.insert(out.trusted_sources.end(), trunk.allow.begin(), trunk.allow.end());
   }
   out.server_header = sip.user_agent;
+  for (const auto& trunk : sip.trunks) {
+    if (trunk.host.empty()) continue;
+    call::trunk_endpoint endpoint;
+    endpoint.name = trunk.name;
+    endpoint.host = trunk.host;
+    endpoint.port = trunk.port;
+    endpoint.transport = to_kind(trunk.transport);
+    endpoint.credentials = {trunk.registration.username, trunk.registration.password.reveal()};
+    out.trunks.push_back(std::move(endpoint));
+  }
+  return out;
+}
+
+std::vector<call::prefix_route> to_prefix_routes(const config::sip_settings& sip) {
+  std::vector<call::prefix_route> out;
+  for (const auto& trunk : sip.trunks) {
+    for (const auto& prefix : trunk.outbound_prefixes) out.push_back({prefix, trunk.name});
+  }
   return out;
 }
 

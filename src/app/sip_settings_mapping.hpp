@@ -19,6 +19,7 @@ sip::digest_settings to_digest_settings(const config::sip_settings& sip);
 sip::throttle_settings to_throttle_settings(const config::sip_auth_settings& auth);
 sip::registrar_settings to_registrar_settings(const config::sip_settings& sip);
 call::call_settings to_call_settings(const config::sip_settings& sip);
+std::vector<call::prefix_route> to_prefix_routes(const config::sip_settings& sip);
 // The dids: list as the dial plan's numbers: flows and queues are answered locally until
 // the IVR and the ACD take them; an extension target rings that extension.
 std::vector<call::number_route> to_number_routes(const std::vector<config::did_settings>& dids);

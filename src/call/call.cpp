@@ -70,6 +70,9 @@ void call::start() {
     case call_target::kind::extension:
       dial(target_.name);
       return;
+    case call_target::kind::trunk:
+      dial_trunk();
+      return;
     case call_target::kind::reject:
       if (target_.status == 404) count(context_->not_found);
       refuse_caller(target_.status, target_.reason);

@@ -87,6 +87,12 @@ class call : public std::enable_shared_from_this<call> {
  private:
   // The callee leg (call_callee.cpp).
   void dial(const std::string& extension);
+  /// Calls target_.number out through trunk target_.name (call_trunk.cpp).
+  void dial_trunk();
+  void on_trunk_address(const boost::asio::ip::address& address);
+  /// Sends the callee's INVITE again with credentials for the 401/407 `challenge`; false
+  /// when there are none to give or they were refused already.
+  bool authenticate_to_trunk(const sip::sip_message& challenge);
   void send_callee_invite(const sip::sip_uri& target, const sip::flow& path);
   void on_callee_event(std::uint64_t attempt, const sip::client_event& event);
   void on_callee_answer(const sip::received_message& response);
@@ -147,6 +153,8 @@ class call : public std::enable_shared_from_this<call> {
   std::optional<pending_offer> pending_;
   std::optional<transfer_state> transfer_;
   std::unique_ptr<media_session> media_;
+  const trunk_endpoint* trunk_ = nullptr;  ///< the trunk the callee leg goes out through
+  bool trunk_auth_sent_ = false;
   boost::asio::steady_timer ring_timer_;
 };
 

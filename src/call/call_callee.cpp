@@ -117,6 +117,10 @@ void call::on_callee_event(std::uint64_t attempt, const sip::client_event& event
     return;
   }
   if (status < 400 && !cancelled_ && follow_redirect(event.response)) return;
+  if ((status == 401 || status == 407) && !cancelled_ && !callee.answered &&
+      authenticate_to_trunk(response)) {
+    return;
+  }
   if (callee.answered) return;  // a late failure after a 2xx changes nothing
   // 401/407 would ask the caller for credentials of the callee's realm; 3xx left over and
   // 408 mean the same to a caller as a device that does not answer.
@@ -132,7 +136,8 @@ void call::on_callee_answer(const sip::received_message& response) {
   if (callee.answered) {
     // A retransmitted 2xx: our ACK was lost (§13.2.2.4), so send it again.
     if (sip::header_tag(response.message, "To") == callee.dialog.remote_tag) {
-      context_->stack.send_ack(sip::make_ack(callee.dialog, 1), callee.dialog.path);
+      context_->stack.send_ack(sip::make_ack(callee.dialog, sip::cseq_number(callee.invite)),
+                               callee.dialog.path);
     }
     return;
   }
@@ -146,7 +151,8 @@ void call::on_callee_answer(const sip::received_message& response) {
   callee.has_dialog = true;
   callee.answered = true;
   ring_timer_.cancel();
-  context_->stack.send_ack(sip::make_ack(callee.dialog, 1), callee.dialog.path);
+  context_->stack.send_ack(sip::make_ack(callee.dialog, sip::cseq_number(callee.invite)),
+                           callee.dialog.path);
   if (auto timer = negotiate_as_uac(response.message)) start_session_timer(callee, *timer);
   if (caller_.ended || cancelled_) {
     // The caller gave up while the callee answered: the callee's dialog must end too.

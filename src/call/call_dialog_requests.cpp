@@ -159,7 +159,7 @@ void call::on_stray_response(const sip::received_message& response) {
   if (callee_ && callee_->answered && response.message.status() >= 200 &&
       response.message.status() < 300 &&
       sip::header_tag(response.message, "To") == callee_->dialog.remote_tag) {
-    const bool to_invite = sip::cseq_number(response.message) == 1;
+    const bool to_invite = sip::cseq_number(response.message) == sip::cseq_number(callee_->invite);
     context_->stack.send_ack(
         to_invite && callee_->ack
             ? *callee_->ack

@@ -47,7 +47,8 @@ void call_manager::on_invite(sip::server_handle transaction, const sip::received
     refuse(503, "Shutting Down");
     return;
   }
-  if (!ctx.trusted.contains(invite.source.remote_address)) {
+  const bool from_trunk = ctx.trusted.contains(invite.source.remote_address);
+  if (!from_trunk) {
     auto verdict = ctx.authenticator.authenticate(invite, std::nullopt);
     if (verdict.what != sip::auth_result::kind::authenticated) {
       count(ctx.refused_auth);
@@ -73,7 +74,7 @@ void call_manager::on_invite(sip::server_handle transaction, const sip::received
       refuse(503, "Call Rate Exceeded");
       return;
   }
-  auto target = ctx.plan.route(request.request_uri().user);
+  auto target = ctx.plan.route(request.request_uri().user, from_trunk);
   auto created = std::make_shared<detail::call>(context_, invite, transaction, std::move(target));
   ctx.index.add_dialog(created->caller_call_id(), created->caller_tag(), created);
   ctx.index.add_invite(transaction, created);

@@ -2,6 +2,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
+#include <map>
 #include <set>
 
 #include "enum_names.hpp"
@@ -50,6 +51,18 @@ std::string token_check(std::string_view text) {
     const bool ok = is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '+';
     if (!ok)
       return "may contain only letters, digits, '.', '-', '_' and '+', got " + in_quotes(text);
+  }
+  return {};
+}
+
+// A dial prefix routed to a trunk: what a phone dials, so digits and the keypad's '+', '*'
+// and '#'.
+std::string dial_prefix_check(std::string_view text) {
+  if (text.empty() || text.size() > 20)
+    return "expected 1 to 20 characters, got " + in_quotes(text);
+  for (const char c : text) {
+    const bool ok = (c >= '0' && c <= '9') || c == '+' || c == '*' || c == '#';
+    if (!ok) return "may contain only digits, '+', '*' and '#', got " + in_quotes(text);
   }
   return {};
 }
@@ -160,6 +173,10 @@ void read_trunk(section_reader& in, sip_trunk_settings& out) {
   out.port = out.transport == sip_transport::tls ? 5061 : 5060;
   in.integer<std::uint16_t>("port", out.port, 1, 65535);
   in.text_list("allow", out.allow, address_or_cidr_check);
+  in.text_list("outbound_prefixes", out.outbound_prefixes, dial_prefix_check);
+  if (!out.outbound_prefixes.empty() && out.host.empty()) {
+    in.fail("outbound_prefixes", "calls out through a trunk need its host");
+  }
   if (out.transport == sip_transport::ws || out.transport == sip_transport::wss) {
     in.fail("transport", "a trunk uses udp, tcp or tls; WebSocket peers cannot be dialled");
   }
@@ -212,11 +229,19 @@ void read_sip(section_reader& in, sip_settings& out) {
   in.boolean("trace_messages", out.trace_messages);
   in.text("user_agent", out.user_agent);
   std::set<std::string> names;
+  std::map<std::string, std::string> prefixes;  // prefix -> trunk
   for (auto& item : in.list("trunks")) {
     sip_trunk_settings trunk;
     read_trunk(item, trunk);
     if (!trunk.name.empty() && !names.insert(trunk.name).second) {
       item.fail("name", "another trunk is already named " + in_quotes(trunk.name));
+    }
+    for (const auto& prefix : trunk.outbound_prefixes) {
+      const auto [it, fresh] = prefixes.emplace(prefix, trunk.name);
+      if (!fresh) {
+        item.fail("outbound_prefixes", "prefix " + in_quotes(prefix) + " already goes to trunk " +
+                                           in_quotes(it->second));
+      }
     }
     item.finish();
     out.trunks.push_back(std::move(trunk));

@@ -9,6 +9,7 @@
 
 #include "callcenterd/call/dial_plan.hpp"
 #include "callcenterd/call/media_session.hpp"
+#include "callcenterd/sip/digest_client.hpp"
 #include "callcenterd/sip/registrar.hpp"
 #include "callcenterd/sip/stack.hpp"
 #include "callcenterd/sip/user_agent.hpp"
@@ -18,6 +19,16 @@ namespace callcenterd::call {
 namespace detail {
 struct call_context;
 }
+
+/// A trunk that calls go out through.
+struct trunk_endpoint {
+  std::string name;
+  std::string host;  ///< IP literal or DNS name
+  std::uint16_t port = 5060;
+  sip::transport_kind transport = sip::transport_kind::udp;
+  /// Answers the carrier's 401 or 407; an empty username means the carrier asks none.
+  sip::client_credentials credentials;
+};
 
 struct call_settings {
   /// Concurrent calls; beyond it a new INVITE gets 503 with Retry-After.
@@ -32,6 +43,8 @@ struct call_settings {
   std::chrono::seconds ring_timeout{60};
   /// 3xx responses followed per call before giving up.
   unsigned max_redirects = 3;
+  /// Trunks named by the dial plan's prefix routes.
+  std::vector<trunk_endpoint> trunks;
 };
 
 /// Counters for /metrics. Totals only grow.

@@ -13,11 +13,13 @@ struct call_target {
   enum class kind {
     answer_locally,  ///< an entry point (flow or queue): the call answers the caller itself
     extension,       ///< ring the registered devices of an extension and bridge
+    trunk,           ///< call `number` out through the trunk `name` and bridge
     reject,          ///< answer `status` with `reason`
   };
   kind what = kind::reject;
-  /// The flow or queue name (answer_locally) or the extension (extension).
+  /// The flow or queue name (answer_locally), the extension (extension) or the trunk (trunk).
   std::string name;
+  std::string number;  ///< what is dialled out (trunk)
   int status = 404;
   std::string reason;
 
@@ -30,23 +32,34 @@ struct number_route {
   call_target target;
 };
 
+/// Numbers that start with `prefix` go out through trunk `trunk`.
+struct prefix_route {
+  std::string prefix;
+  std::string trunk;
+};
+
 /// Chooses the target of a new call from the user part of its Request-URI: a configured
-/// number first, then an extension that exists. Immutable after construction, so any strand
-/// may use it; the daemon builds a new one when configuration changes.
+/// number first, then an extension that exists, then the trunk with the longest matching
+/// prefix. Immutable after construction, so any strand may use it; the daemon builds a new
+/// one when configuration changes.
 class dial_plan {
  public:
   /// Whether an extension exists (the account directory); must be thread-safe.
   using extension_lookup = std::function<bool(std::string_view extension)>;
 
   dial_plan() = default;
-  dial_plan(std::vector<number_route> numbers, extension_lookup is_extension);
+  dial_plan(std::vector<number_route> numbers, extension_lookup is_extension,
+            std::vector<prefix_route> prefixes = {});
 
   /// The target for a call to `dialled` (the Request-URI user, escapes kept as written).
-  call_target route(std::string_view dialled) const;
+  /// A call that came in from a trunk never goes out through one: that would let a carrier's
+  /// caller dial anywhere at our cost.
+  call_target route(std::string_view dialled, bool from_trunk = false) const;
 
  private:
   std::unordered_map<std::string, call_target> numbers_;
   extension_lookup is_extension_;
+  std::vector<prefix_route> prefixes_;  ///< longest prefix first
 };
 
 }  // namespace callcenterd::call

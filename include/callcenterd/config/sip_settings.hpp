@@ -104,6 +104,9 @@ struct sip_trunk_settings {
   /// Source addresses or CIDR blocks whose requests belong to this trunk and are accepted
   /// without digest authentication.
   std::vector<std::string> allow;
+  /// Numbers phones dial that go out through this trunk, by prefix (the longest prefix of
+  /// all trunks wins); DIDs and extensions come first.
+  std::vector<std::string> outbound_prefixes;
   sip_trunk_registration_settings registration;
   bool operator==(const sip_trunk_settings&) const = default;
 };

@@ -172,6 +172,26 @@ class TransferTest(CallTestCase):
         self.wait_for_no_calls()
 
 
+class TrunkTest(CallTestCase):
+    carrier_port = free_port()
+    sip_yaml = CallTestCase.sip_yaml + f"""  trunks:
+    - name: carrier
+      host: 127.0.0.1
+      port: {carrier_port}
+      outbound_prefixes: ["0"]
+      registration: {{username: acct1, password_env: CALLCENTERD_TEST_TRUNK_PASSWORD}}
+"""
+    daemon_env = {"CALLCENTERD_TEST_TRUNK_PASSWORD": "carrier-secret"}
+
+    def test_a_phone_calls_out_through_the_trunk_answering_its_challenge(self):
+        carrier = self.start_phone("uas_carrier.xml", self.carrier_port)
+        self.call("uac_call.xml", "0301234567")
+        self.assert_phone_done(carrier)
+        self.assertEqual(self.calls("bridged"), 1)
+        self.wait_for_no_calls()
+        self.assertIn("out through trunk carrier to 0301234567", self.daemon.log())
+
+
 class RefusedCallTest(CallTestCase):
     sip_yaml = CallTestCase.sip_yaml + "  limits: {max_calls: 1}\n"
 

@@ -34,6 +34,7 @@ class SipTestCase(DaemonTestCase):
     to the daemon's sip: section, `extra_yaml` top-level sections."""
     sip_yaml = ""
     extra_yaml = ""
+    daemon_env = {}
 
     def setUp(self):
         super().setUp()
@@ -43,7 +44,7 @@ class SipTestCase(DaemonTestCase):
         self.addCleanup(self.daemon.stop)
         self.migrate()
         psql_file(self.db.conninfo, DEMO_SQL)
-        self.daemon.start()
+        self.daemon.start(extra_env=self.daemon_env)
         self.daemon.wait_until(lambda: (self.daemon.metric("callcenterd_sip_accounts") or 0) >= 5,
                                what="SIP accounts loaded")
 

@@ -52,6 +52,7 @@ sip:
       host: sip.carrier.example
       transport: tls
       allow: [192.0.2.10, 198.51.100.0/24, "2001:db8::/32"]
+      outbound_prefixes: ["0", "+"]
       registration:
         enabled: true
         username: acct1
@@ -86,6 +87,7 @@ dids:
   const auto& trunk = sip.trunks[0];
   EXPECT_EQ(trunk.port, 5061);
   EXPECT_EQ(trunk.allow.size(), 3u);
+  EXPECT_EQ(trunk.outbound_prefixes, (std::vector<std::string>{"0", "+"}));
   EXPECT_TRUE(trunk.registration.enabled);
   EXPECT_EQ(trunk.registration.password.reveal(), "carrier-secret");
   const auto& dids = result.settings().dids;
@@ -140,6 +142,16 @@ TEST(sip_section, trunk_checks) {
   expect_single_error("sip:\n  trunks:\n    - {name: a, host: h, transport: ws}\n", 3,
                       "sip.trunks[0].transport",
                       "a trunk uses udp, tcp or tls; WebSocket peers cannot be dialled");
+  expect_single_error(
+      "sip:\n  trunks:\n    - {name: a, host: h, outbound_prefixes: ['0']}\n"
+      "    - {name: b, host: i, outbound_prefixes: ['1', '0']}\n",
+      4, "sip.trunks[1].outbound_prefixes", "prefix '0' already goes to trunk 'a'");
+  expect_single_error("sip:\n  trunks:\n    - {name: a, host: h, outbound_prefixes: [9x]}\n", 3,
+                      "sip.trunks[0].outbound_prefixes[0]",
+                      "may contain only digits, '+', '*' and '#', got '9x'");
+  expect_single_error(
+      "sip:\n  trunks:\n    - {name: a, allow: [192.0.2.1], outbound_prefixes: ['0']}\n", 3,
+      "sip.trunks[0].outbound_prefixes", "calls out through a trunk need its host");
   expect_single_error("sip:\n  trunks:\n    - {name: a}\n", 3, "sip.trunks[0].host",
                       "a trunk needs a host to call, an allow list to accept calls from, or both");
 }

@@ -1,0 +1,98 @@
+// Calls out through a trunk: the carrier's address (resolved when it is a name), the INVITE
+// to number@host, and the credentials the carrier may ask for.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/post.hpp>
+
+#include "call.hpp"
+#include "callcenterd/sip/dialog.hpp"
+#include "callcenterd/sip/digest_client.hpp"
+
+namespace callcenterd::call::detail {
+
+namespace asio = boost::asio;
+
+void call::dial_trunk() {
+  for (const auto& trunk : context_->settings.trunks) {
+    if (trunk.name == target_.name) trunk_ = &trunk;
+  }
+  if (trunk_ == nullptr) {
+    refuse_caller(503, "Trunk Not Configured");
+    return;
+  }
+  boost::system::error_code ec;
+  const auto literal = asio::ip::make_address(trunk_->host, ec);
+  if (!ec) {
+    on_trunk_address(literal);
+    return;
+  }
+  // A name: resolved for each call, so a carrier that moves is followed.
+  auto resolver = std::make_shared<asio::ip::udp::resolver>(strand_);
+  resolver->async_resolve(
+      trunk_->host, std::to_string(trunk_->port),
+      [self = shared_from_this(), resolver](boost::system::error_code error,
+                                            const asio::ip::udp::resolver::results_type& found) {
+        if (error || found.empty()) {
+          spdlog::warn("call {}: trunk {} host {} does not resolve: {}", self->caller_call_id(),
+                       self->trunk_->name, self->trunk_->host, error.message());
+          self->refuse_caller(503, "Trunk Unreachable");
+          return;
+        }
+        self->on_trunk_address(found.begin()->endpoint().address());
+      });
+}
+
+void call::on_trunk_address(const asio::ip::address& address) {
+  if (caller_.ended) return;
+  const auto path = context_->stack.flow_to(trunk_->transport, address, trunk_->port);
+  auto uri = sip::parse_uri("sip:" + target_.number + "@" + trunk_->host + ":" +
+                            std::to_string(trunk_->port));
+  if (!path || !uri) {
+    spdlog::warn("call {}: no {} listener to reach trunk {}", caller_call_id(),
+                 sip::config_name(trunk_->transport), trunk_->name);
+    refuse_caller(503, "Trunk Unreachable");
+    return;
+  }
+  if (trunk_->transport != sip::transport_kind::udp) {
+    uri->params.emplace_back("transport", std::string(sip::config_name(trunk_->transport)));
+  }
+  spdlog::info("call {}: out through trunk {} to {}", caller_call_id(), trunk_->name,
+               target_.number);
+  ring_timer_.expires_after(context_->settings.ring_timeout);
+  ring_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->on_ring_timeout();
+  });
+  send_callee_invite(*uri, *path);
+}
+
+bool call::authenticate_to_trunk(const sip::sip_message& challenge) {
+  if (trunk_ == nullptr || trunk_auth_sent_ || trunk_->credentials.username.empty()) return false;
+  auto& callee = *callee_;
+  auto invite = callee.invite;
+  const auto uri = sip::to_string(invite.request_uri());
+  const auto answer = sip::authorize(sip::challenge_values(challenge), trunk_->credentials,
+                                     {.method = "INVITE", .uri = uri, .nc = 1}, sip::random_cnonce);
+  if (!answer) {
+    spdlog::warn("call {}: cannot answer trunk {}'s challenge: {}", caller_call_id(), trunk_->name,
+                 answer.error().message());
+    return false;
+  }
+  trunk_auth_sent_ = true;
+  // The same dialog identifiers, the next CSeq (RFC 3261 §22.2).
+  invite.set_header("CSeq", std::to_string(sip::cseq_number(invite) + 1) + " INVITE");
+  invite.remove_headers("Authorization");
+  invite.remove_headers("Proxy-Authorization");
+  invite.add_header(std::string(sip::authorization_header_name(challenge.status())), *answer);
+  callee.invite = invite;
+  const auto attempt = ++attempt_;
+  callee_invite_ = context_->stack.send_request(
+      std::move(invite), callee.path,
+      [self = shared_from_this(), attempt](const sip::client_event& event) {
+        asio::post(self->strand_,
+                   [self, attempt, event] { self->on_callee_event(attempt, event); });
+      });
+  return true;
+}
+
+}  // namespace callcenterd::call::detail
