@@ -189,12 +189,13 @@ class daemon {
     shutdown_done_.set_value();
   }
 
-  // Calls get their BYE (or a final response) while the SIP listeners still send; the
-  // listeners close once every call is over, or at a second at most.
+  // Calls get their BYE (or a final response) and trunks their unregistration while the SIP
+  // listeners still send; the listeners close once every call is over, or at a second at most.
   asio::awaitable<void> hang_up_calls(std::chrono::steady_clock::time_point deadline) {
     const bool had_calls = sip_->active_calls() > 0;
+    const bool had_registrations = sip_->unregister_trunks();
     sip_->hang_up_calls();
-    if (!had_calls) co_return;
+    if (!had_calls && !had_registrations) co_return;
     const auto limit =
         std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(1));
     asio::steady_timer tick(io_);
@@ -202,7 +203,7 @@ class daemon {
       tick.expires_after(std::chrono::milliseconds(20));
       co_await tick.async_wait(asio::use_awaitable);
     }
-    // The BYEs just queued leave before the sockets close.
+    // The BYEs and REGISTERs just queued leave before the sockets close.
     tick.expires_after(std::chrono::milliseconds(100));
     co_await tick.async_wait(asio::use_awaitable);
   }

@@ -112,6 +112,10 @@ sip_service::sip_service(asio::io_context& io, const config::sip_settings& setti
       housekeeping_timer_(strand_) {
   user_agent_.attach(stack_);
   user_agent_.set_dialog_handler(&calls_);
+  for (auto& registration : to_outbound_registrations(settings)) {
+    trunk_registrations_.push_back(
+        std::make_shared<sip::outbound_registration>(io, stack_, std::move(registration)));
+  }
   register_metrics(metrics);
 }
 
@@ -126,6 +130,7 @@ bool sip_service::start() {
     spdlog::info("SIP listening on {} {}", sip::config_name(bound.transport),
                  stack_.contact_host_port(bound));
   }
+  for (auto& registration : trunk_registrations_) registration->start();
   asio::post(strand_, [this] {
     load_directory();
     schedule_housekeeping();
@@ -133,11 +138,21 @@ bool sip_service::start() {
   return true;
 }
 
+bool sip_service::unregister_trunks() {
+  bool any = false;
+  for (auto& registration : trunk_registrations_) {
+    any = any || registration->registered();
+    registration->stop();
+  }
+  return any;
+}
+
 void sip_service::stop_listening() { stack_.stop(); }
 
 void sip_service::stop() {
   if (stop_done_) return;
   stop_done_ = true;
+  unregister_trunks();
   stack_.stop();
   // Stop the timers and take what is still pending in one turn of the strand, then write it
   // and wait: nothing registered is lost on a restart.
@@ -278,6 +293,14 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
   for (const auto& [label, member] : reg) {
     counter("callcenterd_sip_register_total", reg_help, {{"outcome", label}},
             [this, member = member] { return double(registrar_.stats().*member); });
+  }
+  for (const auto& registration : trunk_registrations_) {
+    const sip::outbound_registration* trunk = registration.get();
+    gauge("callcenterd_sip_trunk_registered", "1 while the trunk is registered with its carrier",
+          {{"trunk", trunk->name()}}, [trunk] { return trunk->registered() ? 1.0 : 0.0; });
+    counter("callcenterd_sip_trunk_registration_failures_total",
+            "Outbound registrations refused or unanswered", {{"trunk", trunk->name()}},
+            [trunk] { return double(trunk->failures()); });
   }
   gauge("callcenterd_calls_active", "Calls in progress", {},
         [this] { return double(calls_.stats().active); });

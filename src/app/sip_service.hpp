@@ -14,6 +14,7 @@
 #include "callcenterd/call/media_session.hpp"
 #include "callcenterd/config/settings.hpp"
 #include "callcenterd/core/metrics.hpp"
+#include "callcenterd/sip/outbound_registration.hpp"
 #include "callcenterd/sip/registrar.hpp"
 #include "callcenterd/sip/stack.hpp"
 #include "callcenterd/sip/user_agent.hpp"
@@ -39,6 +40,9 @@ class sip_service {
   /// Ends every call (BYE or a final response) and refuses new ones; any thread, returns at
   /// once. Calls still running are counted by active_calls().
   void hang_up_calls() { calls_.hang_up_all(); }
+  /// Stops the trunks' outbound registrations, unregistering those that are registered
+  /// (without waiting for the answers); true when there was one to unregister. Any thread.
+  bool unregister_trunks();
   std::size_t active_calls() const { return calls_.active_calls(); }
   /// Closes the listeners and connections; any thread, does not block.
   void stop_listening();
@@ -76,6 +80,7 @@ class sip_service {
   sip::sip_stack stack_;
   std::unique_ptr<call::media_factory> media_;
   call::call_manager calls_;
+  std::vector<std::shared_ptr<sip::outbound_registration>> trunk_registrations_;
   boost::asio::steady_timer flush_timer_;
   boost::asio::steady_timer housekeeping_timer_;
   pending_map pending_;

@@ -123,4 +123,21 @@ std::vector<call::number_route> to_number_routes(const std::vector<config::did_s
   return out;
 }
 
+std::vector<sip::outbound_registration_settings> to_outbound_registrations(
+    const config::sip_settings& sip) {
+  std::vector<sip::outbound_registration_settings> out;
+  for (const auto& trunk : sip.trunks) {
+    if (!trunk.registration.enabled) continue;
+    sip::outbound_registration_settings r;
+    r.name = trunk.name;
+    r.host = trunk.host;
+    r.port = trunk.port;
+    r.transport = to_kind(trunk.transport);
+    r.credentials = {trunk.registration.username, trunk.registration.password.reveal()};
+    r.expires = duration_cast<seconds>(trunk.registration.expires);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace callcenterd::app

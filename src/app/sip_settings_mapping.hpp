@@ -7,6 +7,7 @@
 #include "callcenterd/config/settings.hpp"
 #include "callcenterd/sip/auth_throttle.hpp"
 #include "callcenterd/sip/digest_authenticator.hpp"
+#include "callcenterd/sip/outbound_registration.hpp"
 #include "callcenterd/sip/registrar.hpp"
 #include "callcenterd/sip/stack.hpp"
 
@@ -20,6 +21,9 @@ sip::throttle_settings to_throttle_settings(const config::sip_auth_settings& aut
 sip::registrar_settings to_registrar_settings(const config::sip_settings& sip);
 call::call_settings to_call_settings(const config::sip_settings& sip);
 std::vector<call::prefix_route> to_prefix_routes(const config::sip_settings& sip);
+// One per trunk whose registration is enabled.
+std::vector<sip::outbound_registration_settings> to_outbound_registrations(
+    const config::sip_settings& sip);
 // The dids: list as the dial plan's numbers: flows and queues are answered locally until
 // the IVR and the ACD take them; an extension target rings that extension.
 std::vector<call::number_route> to_number_routes(const std::vector<config::did_settings>& dids);

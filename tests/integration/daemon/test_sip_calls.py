@@ -192,6 +192,52 @@ class TrunkTest(CallTestCase):
         self.assertIn("out through trunk carrier to 0301234567", self.daemon.log())
 
 
+class TrunkInboundTest(CallTestCase):
+    """The carrier sends from 127.0.0.1, which its trunk's allow list trusts."""
+    sip_yaml = CallTestCase.sip_yaml + """  trunks:
+    - {name: carrier, host: 127.0.0.1, port: 5999, allow: [127.0.0.1/32],
+       outbound_prefixes: ["0"]}
+"""
+
+    def test_a_did_call_from_the_trunk_needs_no_credentials(self):
+        # sipp's built-in UAC cannot answer a challenge: the call only works unchallenged.
+        self.run_sipp(None, "-sn", "uac", "-s", "8000")
+        self.assertEqual(self.calls("answered_locally"), 1)
+        self.assertEqual(self.calls("refused_auth"), 0)
+        self.wait_for_no_calls()
+
+    def test_a_call_from_the_trunk_is_never_routed_back_out(self):
+        uac = UdpUac(self.daemon.sip_port)
+        self.addCleanup(uac.close)
+        self.assertEqual(uac.invite_failure("0301234567", "carrier", "unused"), 404)
+
+
+class TrunkRegistrationTest(CallTestCase):
+    registrar_port = free_port()
+    sip_yaml = CallTestCase.sip_yaml + f"""  trunks:
+    - name: carrier
+      host: 127.0.0.1
+      port: {registrar_port}
+      registration:
+        enabled: true
+        username: acct1
+        password_env: CALLCENTERD_TEST_TRUNK_PASSWORD
+"""
+    daemon_env = {"CALLCENTERD_TEST_TRUNK_PASSWORD": "carrier-secret"}
+
+    def test_the_trunk_registers_with_digest_and_unregisters_at_stop(self):
+        # The daemon started first: its REGISTER is retransmitted until the carrier listens.
+        carrier = self.start_phone("uas_trunk_registrar.xml", self.registrar_port)
+        registered = 'callcenterd_sip_trunk_registered{trunk="carrier"}'
+        self.daemon.wait_until(lambda: self.daemon.metric(registered) == 1,
+                               what="the trunk registered")
+        self.assertEqual(
+            self.daemon.metric('callcenterd_sip_trunk_registration_failures_total'
+                               '{trunk="carrier"}'), 0)
+        self.daemon.stop()
+        self.assert_phone_done(carrier)
+
+
 class RefusedCallTest(CallTestCase):
     sip_yaml = CallTestCase.sip_yaml + "  limits: {max_calls: 1}\n"
 

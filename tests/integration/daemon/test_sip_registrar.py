@@ -16,7 +16,9 @@ DEMO_SQL = os.path.join(SOURCE_DIR, "config", "demo", "demo_data.sql")
 def sipp_command(scenario, port, *args, transport="u1", timeout=30, local_port=None, calls=1):
     """The command line of `calls` calls (one at a time) of a sipp scenario against
     127.0.0.1:port."""
-    return [SIPP, "-sf", os.path.join(SCENARIOS, scenario), f"127.0.0.1:{port}",
+    # A scenario of None: the built-in one named by "-sn" in args.
+    scenario_args = [] if scenario is None else ["-sf", os.path.join(SCENARIOS, scenario)]
+    return [SIPP, *scenario_args, f"127.0.0.1:{port}",
             "-i", "127.0.0.1", "-p", str(local_port or free_port()), "-t", transport,
             "-m", str(calls), "-l", "1",
             "-timeout", f"{timeout}s", "-timeout_error", "-nostdin", *args]
