@@ -26,14 +26,7 @@ using testing::running_context;
 using testing::spool_dir;
 
 event_log_settings log_settings(const spool_dir& dir) {
-  event_log_settings s;
-  s.spool_path = dir.file();
-  s.node = "outage-test";
-  s.batch_size = 200;
-  s.flush_interval = 10ms;
-  s.retry_initial_backoff = 50ms;
-  s.retry_max_backoff = 400ms;
-  return s;
+  return testing::fast_event_log_settings(dir, "outage-test", 200);
 }
 
 db_pool_settings pool_settings(const std::string& conninfo) { return {conninfo, 2, 2s, 300ms}; }

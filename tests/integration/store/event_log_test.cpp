@@ -22,15 +22,7 @@ using testing::running_context;
 using testing::spool_dir;
 
 event_log_settings settings_for(const spool_dir& dir, std::size_t batch, std::size_t max_memory) {
-  event_log_settings s;
-  s.spool_path = dir.file();
-  s.node = "node-it";
-  s.batch_size = batch;
-  s.max_memory_events = max_memory;
-  s.flush_interval = 5ms;
-  s.retry_initial_backoff = 20ms;
-  s.retry_max_backoff = 200ms;
-  return s;
+  return testing::fast_event_log_settings(dir, "node-it", batch, max_memory);
 }
 
 std::vector<std::string> produce(event_log& log, int producer, int count) {

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "callcenterd/store/event_log.hpp"
+
 namespace callcenterd::store::testing {
 
 /// An io_context run by `threads` threads for the duration of a test.
@@ -77,6 +79,22 @@ class spool_dir {
  private:
   std::filesystem::path path_;
 };
+
+/// Event log settings that flush and retry quickly, so tests wait milliseconds, not seconds.
+inline event_log_settings fast_event_log_settings(
+    const spool_dir& dir, std::string node, std::size_t batch_size,
+    std::size_t max_memory_events = event_log_settings{}.max_memory_events) {
+  using namespace std::chrono_literals;
+  event_log_settings s;
+  s.spool_path = dir.file();
+  s.node = std::move(node);
+  s.batch_size = batch_size;
+  s.max_memory_events = max_memory_events;
+  s.flush_interval = 5ms;
+  s.retry_initial_backoff = 20ms;
+  s.retry_max_backoff = 400ms;
+  return s;
+}
 
 // Checks the table against what was produced: every id once, nothing else, and for each
 // producer its sequence numbers in log_position order equal production order.
