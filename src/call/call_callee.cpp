@@ -107,9 +107,16 @@ void call::on_callee_event(std::uint64_t attempt, const sip::client_event& event
   const auto& response = event.response.message;
   const int status = response.status();
   if (status < 200) {
-    if (status > 100 && !caller_.answered && !caller_.ended) {
-      respond(caller_invite_, caller_.invite, 180, "Ringing");
+    if (status <= 100 || caller_.answered || caller_.ended) return;
+    // Early media (a carrier's ringback or announcement) reaches the caller as 183 with the
+    // callee's session; the final answer still comes with the 2xx.
+    if (!response.body().empty()) {
+      if (auto early = media_->relay_answer(leg_side::caller, response.body())) {
+        respond(caller_invite_, caller_.invite, 183, "Session Progress", std::move(*early));
+        return;
+      }
     }
+    respond(caller_invite_, caller_.invite, 180, "Ringing");
     return;
   }
   if (status < 300) {

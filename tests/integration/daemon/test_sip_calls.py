@@ -1,8 +1,8 @@
 """Calls through the real daemon (the B2BUA) with sipp as caller and as registered phones:
 a call answered locally, bridged calls hung up by either side, hold and resume, blind
-transfer by REFER, redirects, session timers, CANCEL while ringing, lost packets, and the
-refusals a caller meets (unknown number, extension without a device, call limit, too short a
-session interval)."""
+transfer by REFER, redirects, early media, session timers, trunks in and out, CANCEL while
+ringing, lost packets, and the refusals a caller meets (unknown number, extension without a
+device, call limit, too short a session interval)."""
 import subprocess
 
 from harness import free_port
@@ -125,6 +125,15 @@ class BridgedCallTest(CallTestCase):
         self.call("uac_call.xml", "1002")
         self.assert_phone_done(phone)
         self.assert_phone_done(forwarded)
+        self.assertEqual(self.calls("bridged"), 1)
+        self.wait_for_no_calls()
+
+    def test_early_media_reaches_the_caller_before_the_answer(self):
+        port = free_port()
+        self.register_phone("1002", port)
+        phone = self.start_phone("uas_early_media.xml", port)
+        self.call("uac_early_media.xml", "1002")
+        self.assert_phone_done(phone)
         self.assertEqual(self.calls("bridged"), 1)
         self.wait_for_no_calls()
 
