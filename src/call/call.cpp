@@ -36,8 +36,7 @@ std::string call::contact_for(const sip::flow& path) const {
   std::string contact = "<sip:callcenterd@" + context_->stack.contact_host_port(path);
   if (path.transport != sip::transport_kind::udp) {
     contact += ";transport=";
-    contact += sip::config_name(
-        path.transport == sip::transport_kind::tls ? sip::transport_kind::tcp : path.transport);
+    contact += sip::config_name(path.transport);
   }
   contact += '>';
   return contact;
@@ -142,11 +141,6 @@ void call::send_bye(leg& which) {
   which.ended = true;
 }
 
-void call::end_leg(leg& which) {
-  which.ended = true;
-  finish_if_done();
-}
-
 void call::hang_up(int status, std::string_view reason) {
   if (finished_) return;
   if (transfer_) {
@@ -161,9 +155,8 @@ void call::hang_up(int status, std::string_view reason) {
   if (callee_ && !callee_->ended) {
     if (callee_->answered) {
       send_bye(*callee_);
-    } else if (callee_invite_) {
-      context_->stack.cancel(callee_invite_);
-      cancelled_ = true;
+    } else {
+      cancel_callee();
     }
   }
   if (caller_.answered) {
@@ -190,15 +183,26 @@ void call::finish_if_done() {
   context_->index.remove_call(this);
 }
 
+void call::cancel_callee() {
+  if (!callee_ || callee_->ended || callee_->answered || !callee_invite_) return;
+  context_->stack.cancel(callee_invite_);
+  cancelled_ = true;
+  // RFC 3261 §9.1: a callee that never sends a final response after the CANCEL is given up
+  // after 64*T1, so the call (and its slot) cannot linger.
+  ring_timer_.expires_after(std::chrono::seconds(32));
+  ring_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || !self->callee_ || self->callee_->answered || self->callee_->ended) return;
+    self->callee_->ended = true;
+    self->finish_if_done();
+  });
+}
+
 void call::on_cancel() {
   if (caller_.answered || caller_.ended) return;
   respond(caller_invite_, caller_.invite, 487, "Request Terminated");
   caller_.ended = true;
   count(context_->failed);
-  if (callee_ && !callee_->ended && callee_invite_) {
-    context_->stack.cancel(callee_invite_);
-    cancelled_ = true;
-  }
+  cancel_callee();
   finish_if_done();
 }
 

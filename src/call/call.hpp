@@ -129,7 +129,8 @@ class call : public std::enable_shared_from_this<call> {
   void respond(sip::server_handle transaction, const sip::sip_message& request, int status,
                std::string_view reason = {}, std::string body = {});
   void send_bye(leg& which);
-  void end_leg(leg& which);
+  /// CANCELs a callee that still rings; gives it up if it never answers the CANCEL.
+  void cancel_callee();
   void finish_if_done();
   leg& leg_of(const sip::sip_message& message);
   /// An INVITE to `target` over `path` from a new leg of ours; `body` empty for a late offer.

@@ -222,10 +222,7 @@ void call::on_ring_timeout() {
   }
   if (!callee_ || callee_->answered || callee_->ended) return;
   spdlog::info("call {}: {} did not answer in time", caller_call_id(), target_.name);
-  if (callee_invite_) {
-    context_->stack.cancel(callee_invite_);
-    cancelled_ = true;
-  }
+  cancel_callee();
   refuse_caller(480, "Temporarily Unavailable");
 }
 
