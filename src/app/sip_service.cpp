@@ -283,17 +283,22 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
         [this] { return double(registrar_.stats().bindings); });
   gauge("callcenterd_sip_accounts", "SIP accounts known to the registrar", {},
         [this] { return double(accounts_.size()); });
-  const char* reg_help = "REGISTER outcomes";
+  // One counter per outcome, each a member of the stats that `read` returns.
+  const auto outcome_counters = [&](const char* name, const char* help, const auto& outcomes,
+                                    auto read) {
+    for (const auto& [label, member] : outcomes) {
+      counter(name, help, {{"outcome", label}},
+              [read, member = member] { return double(read().*member); });
+    }
+  };
   const std::pair<const char*, std::uint64_t sip::registrar_stats::*> reg[] = {
       {"ok", &sip::registrar_stats::registrations_ok},
       {"challenged", &sip::registrar_stats::challenges},
       {"auth_failed", &sip::registrar_stats::auth_failures},
       {"throttled", &sip::registrar_stats::throttled_drops},
       {"rejected", &sip::registrar_stats::rejected}};
-  for (const auto& [label, member] : reg) {
-    counter("callcenterd_sip_register_total", reg_help, {{"outcome", label}},
-            [this, member = member] { return double(registrar_.stats().*member); });
-  }
+  outcome_counters("callcenterd_sip_register_total", "REGISTER outcomes", reg,
+                   [this] { return registrar_.stats(); });
   for (const auto& registration : trunk_registrations_) {
     const sip::outbound_registration* trunk = registration.get();
     gauge("callcenterd_sip_trunk_registered", "1 while the trunk is registered with its carrier",
@@ -304,7 +309,6 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
   }
   gauge("callcenterd_calls_active", "Calls in progress", {},
         [this] { return double(calls_.stats().active); });
-  const char* calls_help = "Calls by outcome";
   const std::pair<const char*, std::uint64_t call::call_stats::*> outcomes[] = {
       {"started", &call::call_stats::started_total},
       {"answered_locally", &call::call_stats::answered_locally_total},
@@ -315,10 +319,8 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
       {"refused_auth", &call::call_stats::refused_auth_total},
       {"not_found", &call::call_stats::not_found_total},
       {"ended", &call::call_stats::ended_total}};
-  for (const auto& [label, member] : outcomes) {
-    counter("callcenterd_calls_total", calls_help, {{"outcome", label}},
-            [this, member = member] { return double(calls_.stats().*member); });
-  }
+  outcome_counters("callcenterd_calls_total", "Calls by outcome", outcomes,
+                   [this] { return calls_.stats(); });
   counter("callcenterd_sip_auth_failures_total", "Failed digest authentications", {},
           [this] { return double(authenticator_.failures()); });
   const auto& methods = sip::counted_methods();

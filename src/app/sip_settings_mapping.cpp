@@ -80,23 +80,30 @@ sip::registrar_settings to_registrar_settings(const config::sip_settings& sip) {
   return out;
 }
 
+namespace {
+
+// The fields a trunk's call endpoint and its registration share, set on either struct.
+template <class Peer>
+Peer trunk_peer(const config::sip_trunk_settings& trunk) {
+  Peer out;
+  out.name = trunk.name;
+  out.host = trunk.host;
+  out.port = trunk.port;
+  out.transport = to_kind(trunk.transport);
+  out.credentials = {trunk.registration.username, trunk.registration.password.reveal()};
+  return out;
+}
+
+}  // namespace
+
 call::call_settings to_call_settings(const config::sip_settings& sip) {
   call::call_settings out;
   out.max_calls = sip.limits.max_calls;
   out.max_call_rate_per_source = sip.limits.max_call_rate_per_source;
-  for (const auto& trunk : sip.trunks) {
-    out.trusted_sources.insert(out.trusted_sources.end(), trunk.allow.begin(), trunk.allow.end());
-  }
   out.server_header = sip.user_agent;
   for (const auto& trunk : sip.trunks) {
-    if (trunk.host.empty()) continue;
-    call::trunk_endpoint endpoint;
-    endpoint.name = trunk.name;
-    endpoint.host = trunk.host;
-    endpoint.port = trunk.port;
-    endpoint.transport = to_kind(trunk.transport);
-    endpoint.credentials = {trunk.registration.username, trunk.registration.password.reveal()};
-    out.trunks.push_back(std::move(endpoint));
+    out.trusted_sources.insert(out.trusted_sources.end(), trunk.allow.begin(), trunk.allow.end());
+    if (!trunk.host.empty()) out.trunks.push_back(trunk_peer<call::trunk_endpoint>(trunk));
   }
   return out;
 }
@@ -128,12 +135,7 @@ std::vector<sip::outbound_registration_settings> to_outbound_registrations(
   std::vector<sip::outbound_registration_settings> out;
   for (const auto& trunk : sip.trunks) {
     if (!trunk.registration.enabled) continue;
-    sip::outbound_registration_settings r;
-    r.name = trunk.name;
-    r.host = trunk.host;
-    r.port = trunk.port;
-    r.transport = to_kind(trunk.transport);
-    r.credentials = {trunk.registration.username, trunk.registration.password.reveal()};
+    auto r = trunk_peer<sip::outbound_registration_settings>(trunk);
     r.expires = duration_cast<seconds>(trunk.registration.expires);
     out.push_back(std::move(r));
   }

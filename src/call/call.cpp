@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "callcenterd/sip/header_values.hpp"
 #include "callcenterd/sip/user_agent.hpp"
 
 namespace callcenterd::call::detail {
@@ -14,20 +15,22 @@ call::call(std::shared_ptr<call_context> context, sip::received_message invite,
       strand_(asio::make_strand(context_->io)),
       target_(std::move(target)),
       caller_invite_(transaction),
-      caller_request_(std::move(invite)),
       media_(context_->media.create()),
       ring_timer_(strand_) {
-  caller_.invite = caller_request_.message;
   auto tag = sip::new_token();
-  if (auto d = sip::dialog_from_request(caller_request_, tag)) {
+  if (auto d = sip::dialog_from_request(invite, tag)) {
     caller_.dialog = std::move(*d);
     caller_.has_dialog = true;
   } else {
     // Still indexable, so a CANCEL finds the call; start() refuses it with 400.
-    caller_.dialog.call_id = std::string(caller_.invite.header("Call-ID").value_or(""));
+    caller_.dialog.call_id = std::string(invite.message.header("Call-ID").value_or(""));
     caller_.dialog.local_tag = std::move(tag);
   }
-  caller_.contact = contact_for(caller_request_.source);
+  if (auto from = sip::parse_name_addr(invite.message.header("From").value_or(""))) {
+    caller_party_ = {from->display_name, from->uri.user};
+  }
+  caller_.contact = contact_for(invite.source);
+  caller_.invite = std::move(invite.message);
 }
 
 call::~call() = default;
@@ -51,11 +54,7 @@ void call::start() {
   // RFC 4028: the caller's Session-Expires is checked before anything rings.
   const auto timer = negotiate_as_uas(caller_.invite);
   if (timer.too_small) {
-    auto response =
-        sip::make_tagged_response(caller_.invite, 422, "Session Interval Too Small",
-                                  caller_.dialog.local_tag, context_->settings.server_header);
-    response.add_header("Min-SE", std::to_string(min_session_interval.count()));
-    context_->stack.respond(caller_invite_, std::move(response));
+    refuse_short_interval(caller_invite_, caller_.invite);
     caller_.ended = true;
     count(context_->failed);
     finish_if_done();
@@ -139,6 +138,15 @@ void call::send_bye(leg& which) {
   // Nothing to do with the answer: the leg is over either way.
   context_->stack.send_request(std::move(bye), which.dialog.path, [](const sip::client_event&) {});
   which.ended = true;
+}
+
+void call::acknowledge(leg& which, sip::sip_message ack) {
+  which.ack = std::move(ack);
+  context_->stack.send_ack(*which.ack, which.dialog.path);
+}
+
+void call::acknowledge_again(const leg& which) {
+  if (which.ack) context_->stack.send_ack(*which.ack, which.dialog.path);
 }
 
 void call::hang_up(int status, std::string_view reason) {

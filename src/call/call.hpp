@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <memory>
@@ -28,8 +29,8 @@ struct leg {
   std::string contact;    ///< our Contact on this leg
   bool answered = false;  ///< a 2xx was sent (caller) or received (callee)
   bool ended = false;     ///< BYE sent or received, a final failure, or CANCEL done
-  /// Our ACK to its 2xx when that ACK carried SDP (a late offer): resent as it was when
-  /// the 2xx comes again.
+  /// Our last ACK to a 2xx of its INVITE or re-INVITE: sent again, unchanged (a late-offer
+  /// ACK carries SDP), whenever that 2xx is retransmitted (RFC 3261 §13.2.2.4).
   std::optional<sip::sip_message> ack;
   /// The session timer agreed with this peer (RFC 4028), if it asked for one.
   std::optional<session_timer> timer;
@@ -49,11 +50,22 @@ struct pending_offer {
 struct transfer_state {
   leg_side referrer = leg_side::callee;
   std::string target;  ///< the extension
+  /// Answered once its 2xx came; its ACK waits for the transferee's answer.
   leg target_leg{leg_side::callee};
   sip::client_handle invite;
   std::uint64_t attempt = 0;
-  bool answered = false;  ///< the target's 2xx came; its ACK waits for the transferee's answer
-  std::optional<sip::sip_message> ack;  ///< the ACK sent to the target, for retransmitted 2xx
+};
+
+/// Who a leg shows as calling: display name and user part of its From.
+struct party {
+  std::string display;
+  std::string user;
+};
+
+/// A registered device to ring: its Contact and the flow its REGISTER came over.
+struct device {
+  sip::sip_uri contact;
+  sip::flow path;
 };
 
 /// One call: the caller's leg, at most one callee leg at a time, the media session between
@@ -93,7 +105,13 @@ class call : public std::enable_shared_from_this<call> {
   /// Sends the callee's INVITE again with credentials for the 401/407 `challenge`; false
   /// when there are none to give or they were refused already.
   bool authenticate_to_trunk(const sip::sip_message& challenge);
+  /// The extension's most preferred registered device, if it has one.
+  std::optional<device> preferred_device(const std::string& extension) const;
   void send_callee_invite(const sip::sip_uri& target, const sip::flow& path);
+  /// Sends `invite` (the callee leg's, already stored in it) and routes its responses.
+  void send_to_callee(sip::sip_message invite);
+  /// Arms ring_timer_ for the ring timeout (a callee or a transfer target ringing).
+  void start_ring_timer();
   void on_callee_event(std::uint64_t attempt, const sip::client_event& event);
   void on_callee_answer(const sip::received_message& response);
   void on_callee_failure(int status, std::string_view reason);
@@ -104,12 +122,18 @@ class call : public std::enable_shared_from_this<call> {
   void on_bye(leg& from, sip::server_handle transaction, const sip::sip_message& request);
   void on_offer(leg& from, sip::server_handle transaction, const sip::received_message& request);
   void on_relayed_answer(const sip::client_event& event, leg_side to_side, std::uint32_t cseq);
+  /// ACKs a 2xx of `which`'s INVITE or re-INVITE and keeps the ACK for retransmitted 2xx.
+  void acknowledge(leg& which, sip::sip_message ack);
+  /// Sends `which`'s last ACK again: its 2xx came again because the ACK was lost.
+  void acknowledge_again(const leg& which);
 
   // Blind transfer by REFER (call_transfer.cpp).
   void on_refer(leg& from, sip::server_handle transaction, const sip::sip_message& request);
   void on_transfer_event(std::uint64_t attempt, const sip::client_event& event);
   void on_transfer_answer(const sip::received_message& response);
   void on_transferee_answer(const sip::client_event& event, std::uint32_t cseq);
+  /// Ends a transfer target that answered but cannot be connected: ACK, then BYE.
+  void release_target(leg& target);
   void fail_transfer(int status, std::string_view reason);
   void complete_transfer();
   void notify_referrer(int status, std::string_view reason, bool final);
@@ -120,6 +144,8 @@ class call : public std::enable_shared_from_this<call> {
   void on_session_timer(const std::string& call_id, std::uint64_t generation);
   /// A refresh (re-INVITE or UPDATE) from a peer: false when it was answered 422 here.
   bool accept_refresh(leg& from, sip::server_handle transaction, const sip::sip_message& request);
+  /// 422 with our Min-SE for a Session-Expires below it.
+  void refuse_short_interval(sip::server_handle transaction, const sip::sip_message& request);
   leg* leg_with_call_id(std::string_view call_id);
 
   // Shared helpers (call.cpp).
@@ -133,17 +159,26 @@ class call : public std::enable_shared_from_this<call> {
   void cancel_callee();
   void finish_if_done();
   leg& leg_of(const sip::sip_message& message);
-  /// An INVITE to `target` over `path` from a new leg of ours; `body` empty for a late offer.
-  sip::sip_message make_invite(leg& to, const sip::sip_uri& target, const std::string& from_user,
+  /// An INVITE from `from` to `target` for a new leg of ours (its path set); `body` empty for
+  /// a late offer.
+  sip::sip_message make_invite(leg& to, const sip::sip_uri& target, const party& from,
                                std::string body);
   std::string contact_for(const sip::flow& path) const;
+  /// A client callback that runs `handler(*this, event)` on the call's strand.
+  template <class Handler>
+  sip::client_callback on_strand(Handler handler) {
+    return [self = shared_from_this(), handler](const sip::client_event& event) {
+      boost::asio::post(self->strand_, [self, handler, event] { handler(*self, event); });
+    };
+  }
 
   std::shared_ptr<call_context> context_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   call_target target_;
   sip::server_handle caller_invite_;
-  sip::received_message caller_request_;
   leg caller_{leg_side::caller};
+  /// The caller as its INVITE's From shows it; callees and transfer targets see it.
+  party caller_party_;
   std::optional<leg> callee_;
   sip::client_handle callee_invite_;
   /// Counts INVITEs sent to callees, so responses to an abandoned one are told apart.

@@ -2,8 +2,6 @@
 // mean for the caller.
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/post.hpp>
-
 #include "call.hpp"
 #include "callcenterd/sip/header_values.hpp"
 
@@ -13,55 +11,55 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Who a new leg sees calling: `display` and `user` at our host.
-std::string from_header(std::string_view display, std::string_view user,
-                        const std::string& host_port, const std::string& tag) {
-  sip::name_addr from;
-  from.display_name = std::string(display);
-  const std::string who = user.empty() ? std::string("anonymous") : std::string(user);
-  if (auto uri = sip::parse_uri("sip:" + who + "@" + host_port)) from.uri = std::move(*uri);
-  from.params.push_back({"tag", tag, false});
-  return sip::to_string(from);
+// Who a new leg sees calling: `from` at our host.
+std::string from_header(const party& from, const std::string& host_port, const std::string& tag) {
+  sip::name_addr value;
+  value.display_name = from.display;
+  const std::string who = from.user.empty() ? std::string("anonymous") : from.user;
+  if (auto uri = sip::parse_uri("sip:" + who + "@" + host_port)) value.uri = std::move(*uri);
+  value.params.push_back({"tag", tag, false});
+  return sip::to_string(value);
 }
 
 }  // namespace
 
-void call::dial(const std::string& extension) {
-  const auto bindings = context_->registrar.lookup(extension, std::chrono::system_clock::now());
-  if (bindings.empty()) {
-    spdlog::info("call {}: extension {} has no registered device", caller_call_id(), extension);
-    refuse_caller(480, "Temporarily Unavailable");
-    return;
-  }
+std::optional<device> call::preferred_device(const std::string& extension) const {
   // The most preferred device rings; ringing all of an extension's devices at once comes
   // with the ACD's offer logic.
-  const auto& device = bindings.front();
-  auto target = sip::parse_uri(device.contact);
-  if (!target) {
-    refuse_caller(480, "Temporarily Unavailable");
-    return;
-  }
+  const auto bindings = context_->registrar.lookup(extension, std::chrono::system_clock::now());
+  if (bindings.empty()) return std::nullopt;
+  auto contact = sip::parse_uri(bindings.front().contact);
+  if (!contact) return std::nullopt;
+  return device{std::move(*contact), bindings.front().path};
+}
+
+void call::start_ring_timer() {
   ring_timer_.expires_after(context_->settings.ring_timeout);
   ring_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->on_ring_timeout();
   });
-  send_callee_invite(*target, device.path);
 }
 
-sip::sip_message call::make_invite(leg& to, const sip::sip_uri& target,
-                                   const std::string& from_user, std::string body) {
+void call::dial(const std::string& extension) {
+  const auto target = preferred_device(extension);
+  if (!target) {
+    spdlog::info("call {}: extension {} has no registered device", caller_call_id(), extension);
+    refuse_caller(480, "Temporarily Unavailable");
+    return;
+  }
+  start_ring_timer();
+  send_callee_invite(target->contact, target->path);
+}
+
+sip::sip_message call::make_invite(leg& to, const sip::sip_uri& target, const party& from,
+                                   std::string body) {
   to.contact = contact_for(to.path);
   to.dialog.call_id = sip::new_token();
   to.dialog.local_tag = sip::new_token();
   context_->index.add_dialog(to.dialog.call_id, to.dialog.local_tag, shared_from_this());
-  std::string display;
-  if (auto parsed = sip::parse_name_addr(caller_.invite.header("From").value_or(""))) {
-    if (parsed->uri.user == from_user) display = parsed->display_name;
-  }
   auto invite = sip::sip_message::make_request("INVITE", target);
-  invite.add_header("From",
-                    from_header(display, from_user, context_->stack.contact_host_port(to.path),
-                                to.dialog.local_tag));
+  invite.add_header(
+      "From", from_header(from, context_->stack.contact_host_port(to.path), to.dialog.local_tag));
   invite.add_header("To", "<" + sip::to_string(target) + ">");
   invite.add_header("Call-ID", to.dialog.call_id);
   invite.add_header("CSeq", "1 INVITE");
@@ -83,24 +81,22 @@ void call::send_callee_invite(const sip::sip_uri& target, const sip::flow& path)
   }
   callee_.emplace(leg_side::callee);
   callee_->path = path;
-  std::string caller_user;
-  if (auto from = sip::parse_name_addr(caller_.invite.header("From").value_or(""))) {
-    caller_user = from->uri.user;
-  }
-  auto invite = make_invite(*callee_, target, caller_user, std::move(*offer));
+  send_to_callee(make_invite(*callee_, target, caller_party_, std::move(*offer)));
+}
+
+void call::send_to_callee(sip::sip_message invite) {
   const auto attempt = ++attempt_;
-  callee_invite_ = context_->stack.send_request(
-      std::move(invite), path,
-      [self = shared_from_this(), attempt](const sip::client_event& event) {
-        asio::post(self->strand_,
-                   [self, attempt, event] { self->on_callee_event(attempt, event); });
-      });
+  callee_invite_ =
+      context_->stack.send_request(std::move(invite), callee_->path,
+                                   on_strand([attempt](call& self, const sip::client_event& event) {
+                                     self.on_callee_event(attempt, event);
+                                   }));
 }
 
 void call::on_callee_event(std::uint64_t attempt, const sip::client_event& event) {
   if (attempt != attempt_ || !callee_) return;
   auto& callee = *callee_;
-  if (event.what == sip::client_event::kind::timeout) {
+  if (event.timed_out()) {
     if (!callee.answered) on_callee_failure(480, "Temporarily Unavailable");
     return;
   }
@@ -141,10 +137,8 @@ void call::on_callee_event(std::uint64_t attempt, const sip::client_event& event
 void call::on_callee_answer(const sip::received_message& response) {
   auto& callee = *callee_;
   if (callee.answered) {
-    // A retransmitted 2xx: our ACK was lost (§13.2.2.4), so send it again.
     if (sip::header_tag(response.message, "To") == callee.dialog.remote_tag) {
-      context_->stack.send_ack(sip::make_ack(callee.dialog, sip::cseq_number(callee.invite)),
-                               callee.dialog.path);
+      acknowledge_again(callee);
     }
     return;
   }
@@ -158,8 +152,7 @@ void call::on_callee_answer(const sip::received_message& response) {
   callee.has_dialog = true;
   callee.answered = true;
   ring_timer_.cancel();
-  context_->stack.send_ack(sip::make_ack(callee.dialog, sip::cseq_number(callee.invite)),
-                           callee.dialog.path);
+  acknowledge(callee, sip::make_ack(callee.dialog, sip::cseq_number(callee.invite)));
   if (auto timer = negotiate_as_uac(response.message)) start_session_timer(callee, *timer);
   if (caller_.ended || cancelled_) {
     // The caller gave up while the callee answered: the callee's dialog must end too.
@@ -215,7 +208,7 @@ bool call::follow_redirect(const sip::received_message& response) {
 
 void call::on_ring_timeout() {
   if (transfer_) {
-    if (transfer_->answered) return;
+    if (transfer_->target_leg.answered) return;
     context_->stack.cancel(transfer_->invite);
     fail_transfer(480, "Temporarily Unavailable");
     return;

@@ -2,13 +2,9 @@
 // answered locally), INFO and OPTIONS.
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/post.hpp>
-
 #include "call.hpp"
 
 namespace callcenterd::call::detail {
-
-namespace asio = boost::asio;
 
 void call::on_request(sip::server_handle transaction, const sip::received_message& request) {
   const auto& message = request.message;
@@ -79,6 +75,10 @@ void call::on_offer(leg& from, sip::server_handle transaction,
     return;
   }
   if (is_invite) sip::refresh_target(from.dialog, request);
+  if (message.body().empty() && !is_invite) {
+    respond(transaction, message, 200);  // a session refresh without an offer
+    return;
+  }
   leg* to = nullptr;
   if (from.side == leg_side::caller && callee_ && callee_->answered && !callee_->ended) {
     to = &*callee_;
@@ -87,20 +87,12 @@ void call::on_offer(leg& from, sip::server_handle transaction,
   }
   if (to == nullptr) {
     // Answered locally (or the other side is gone): this side is the whole call.
-    if (message.body().empty() && !is_invite) {
-      respond(transaction, message, 200);
-      return;
-    }
     auto answer = media_->answer_locally(from.side, message.body());
     if (!answer) {
       respond(transaction, message, 488, "Not Acceptable Here");
       return;
     }
     respond(transaction, message, 200, {}, std::move(*answer));
-    return;
-  }
-  if (message.body().empty() && !is_invite) {
-    respond(transaction, message, 200);  // a session refresh without an offer
     return;
   }
   auto offer = media_->relay_offer(from.side, message.body());
@@ -116,31 +108,26 @@ void call::on_offer(leg& from, sip::server_handle transaction,
   const auto cseq = to->dialog.local_cseq;
   const auto to_side = to->side;
   pending_ = pending_offer{from.side, transaction, message};
-  context_->stack.send_request(
-      std::move(relayed), to->dialog.path,
-      [self = shared_from_this(), to_side, cseq](const sip::client_event& event) {
-        asio::post(self->strand_,
-                   [self, to_side, cseq, event] { self->on_relayed_answer(event, to_side, cseq); });
-      });
+  context_->stack.send_request(std::move(relayed), to->dialog.path,
+                               on_strand([to_side, cseq](call& self, const sip::client_event& e) {
+                                 self.on_relayed_answer(e, to_side, cseq);
+                               }));
 }
 
 void call::on_relayed_answer(const sip::client_event& event, leg_side to_side, std::uint32_t cseq) {
   auto& to = to_side == leg_side::caller ? caller_ : *callee_;
-  const bool timeout = event.what == sip::client_event::kind::timeout;
-  const int status = timeout ? 408 : event.response.message.status();
+  const int status = event.status();
   if (status < 200) return;
   const bool invite = event.response.message.header("CSeq").value_or("").ends_with("INVITE");
   if (!pending_ || pending_->from == to_side) {
     // The answer was relayed already: a 2xx again means our ACK was lost.
-    if (invite && status < 300 && !to.ended) {
-      context_->stack.send_ack(sip::make_ack(to.dialog, cseq), to.dialog.path);
-    }
+    if (invite && status < 300) acknowledge_again(to);
     return;
   }
   if (status < 300) {
     if (invite) {
       sip::refresh_target(to.dialog, event.response);
-      context_->stack.send_ack(sip::make_ack(to.dialog, cseq), to.dialog.path);
+      acknowledge(to, sip::make_ack(to.dialog, cseq));
     }
     auto answer = media_->relay_answer(pending_->from, event.response.message.body());
     respond(pending_->transaction, pending_->request, answer ? 200 : 488, {},
@@ -154,17 +141,12 @@ void call::on_relayed_answer(const sip::client_event& event, leg_side to_side, s
 }
 
 void call::on_stray_response(const sip::received_message& response) {
-  // A 2xx retransmission after the INVITE transaction ended: only the callee's INVITE can
-  // cause one, and it needs our ACK again.
-  if (callee_ && callee_->answered && response.message.status() >= 200 &&
-      response.message.status() < 300 &&
+  // A 2xx retransmission after the INVITE transaction ended: only an INVITE we sent to the
+  // callee can cause one, and it needs our ACK again.
+  const int status = response.message.status();
+  if (callee_ && callee_->answered && status >= 200 && status < 300 &&
       sip::header_tag(response.message, "To") == callee_->dialog.remote_tag) {
-    const bool to_invite = sip::cseq_number(response.message) == sip::cseq_number(callee_->invite);
-    context_->stack.send_ack(
-        to_invite && callee_->ack
-            ? *callee_->ack
-            : sip::make_ack(callee_->dialog, sip::cseq_number(response.message)),
-        callee_->dialog.path);
+    acknowledge_again(*callee_);
   }
 }
 

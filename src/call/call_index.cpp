@@ -21,16 +21,18 @@ void call_index::add_dialog(std::string_view call_id, std::string_view local_tag
                             const std::shared_ptr<call>& owner) {
   auto key = dialog_key(call_id, local_tag);
   const std::lock_guard lock(mutex_);
-  calls_.try_emplace(owner.get(), owner);
-  dialog_keys_of_[owner.get()].push_back(key);
+  auto& owned = calls_[owner.get()];
+  owned.owner = owner;
+  owned.dialog_keys.push_back(key);
   dialogs_[std::move(key)] = owner;
 }
 
 void call_index::add_invite(sip::server_handle invite, const std::shared_ptr<call>& owner) {
   const auto key = invite_key(invite);
   const std::lock_guard lock(mutex_);
-  calls_.try_emplace(owner.get(), owner);
-  invite_keys_of_[owner.get()].push_back(key);
+  auto& owned = calls_[owner.get()];
+  owned.owner = owner;
+  owned.invite_keys.push_back(key);
   invites_[key] = owner;
 }
 
@@ -41,13 +43,11 @@ void call_index::remove_invite(sip::server_handle invite) {
 
 void call_index::remove_call(const call* owner) {
   const std::lock_guard lock(mutex_);
-  if (auto keys = dialog_keys_of_.extract(owner)) {
-    for (const auto& key : keys.mapped()) dialogs_.erase(key);
-  }
-  if (auto keys = invite_keys_of_.extract(owner)) {
-    for (const auto key : keys.mapped()) invites_.erase(key);
-  }
-  calls_.erase(owner);
+  const auto found = calls_.find(owner);
+  if (found == calls_.end()) return;
+  for (const auto& key : found->second.dialog_keys) dialogs_.erase(key);
+  for (const auto key : found->second.invite_keys) invites_.erase(key);
+  calls_.erase(found);
 }
 
 void call_index::clear() {
@@ -55,8 +55,6 @@ void call_index::clear() {
   dialogs_.clear();
   invites_.clear();
   calls_.clear();
-  dialog_keys_of_.clear();
-  invite_keys_of_.clear();
 }
 
 std::shared_ptr<call> call_index::find_dialog(std::string_view call_id,
@@ -77,7 +75,7 @@ std::vector<std::shared_ptr<call>> call_index::all() const {
   const std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<call>> out;
   out.reserve(calls_.size());
-  for (const auto& [raw, owner] : calls_) out.push_back(owner);
+  for (const auto& [raw, owned] : calls_) out.push_back(owned.owner);
   return out;
 }
 

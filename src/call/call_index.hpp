@@ -38,14 +38,18 @@ class call_index {
   static std::string dialog_key(std::string_view call_id, std::string_view local_tag);
   static std::uint64_t invite_key(sip::server_handle invite);
 
+  // What the index holds for one call: the call itself (a call lives while it is here, since
+  // it waits for messages most of its life) and its keys, so remove_call() needs no scan.
+  struct owned_call {
+    std::shared_ptr<call> owner;
+    std::vector<std::string> dialog_keys;
+    std::vector<std::uint64_t> invite_keys;
+  };
+
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::weak_ptr<call>> dialogs_;
   std::unordered_map<std::uint64_t, std::weak_ptr<call>> invites_;
-  // The owners: a call lives while it is here (it waits for messages most of its life).
-  std::unordered_map<const call*, std::shared_ptr<call>> calls_;
-  // What to erase when a call ends, so remove_call() needs no scan.
-  std::unordered_map<const call*, std::vector<std::string>> dialog_keys_of_;
-  std::unordered_map<const call*, std::vector<std::uint64_t>> invite_keys_of_;
+  std::unordered_map<const call*, owned_call> calls_;
 };
 
 }  // namespace callcenterd::call::detail

@@ -2,8 +2,6 @@
 // we are the refresher, and end the call when the peer's refreshes stop.
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/post.hpp>
-
 #include "call.hpp"
 #include "callcenterd/sip/dialog.hpp"
 
@@ -47,28 +45,31 @@ void call::on_session_timer(const std::string& call_id, std::uint64_t generation
   auto update = sip::make_in_dialog_request(which->dialog, "UPDATE", which->contact);
   update.add_header("Session-Expires", refresh_header(*which->timer));
   update.add_header("Supported", "timer");
-  context_->stack.send_request(
-      std::move(update), which->dialog.path,
-      [self = shared_from_this(), call_id](const sip::client_event& event) {
-        asio::post(self->strand_, [self, call_id, event] {
-          const int status = event.what == sip::client_event::kind::timeout
-                                 ? 408
-                                 : event.response.message.status();
-          // §10: a refresh answered 408 or 481 means the session is gone.
-          if (status == 408 || status == 481) self->hang_up(408, "Session Refresh Failed");
-        });
-      });
+  context_->stack.send_request(std::move(update), which->dialog.path,
+                               on_strand([](call& self, const sip::client_event& event) {
+                                 // §10: a refresh answered 408 or 481 means the session is gone.
+                                 const int status = event.status();
+                                 if (status == 408 || status == 481) {
+                                   self.hang_up(408, "Session Refresh Failed");
+                                 }
+                               }));
   start_session_timer(*which, *which->timer);
+}
+
+void call::refuse_short_interval(sip::server_handle transaction, const sip::sip_message& request) {
+  // The caller's INVITE has no To tag yet: it gets ours, like every response to it.
+  auto response =
+      sip::make_tagged_response(request, 422, "Session Interval Too Small",
+                                caller_.dialog.local_tag, context_->settings.server_header);
+  response.add_header("Min-SE", std::to_string(min_session_interval.count()));
+  context_->stack.respond(transaction, std::move(response));
 }
 
 bool call::accept_refresh(leg& from, sip::server_handle transaction,
                           const sip::sip_message& request) {
   const auto decision = negotiate_as_uas(request);
   if (decision.too_small) {
-    auto response = sip::make_tagged_response(request, 422, "Session Interval Too Small", {},
-                                              context_->settings.server_header);
-    response.add_header("Min-SE", std::to_string(min_session_interval.count()));
-    context_->stack.respond(transaction, std::move(response));
+    refuse_short_interval(transaction, request);
     return false;
   }
   if (decision.timer) {

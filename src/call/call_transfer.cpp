@@ -5,15 +5,11 @@
 // released.
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/post.hpp>
-
 #include "call.hpp"
 #include "callcenterd/sip/header_values.hpp"
 #include "callcenterd/sip/response_builder.hpp"
 
 namespace callcenterd::call::detail {
-
-namespace asio = boost::asio;
 
 leg& call::transferee() { return transfer_->referrer == leg_side::caller ? *callee_ : caller_; }
 
@@ -43,10 +39,8 @@ void call::on_refer(leg& from, sip::server_handle transaction, const sip::sip_me
     respond(transaction, request, 404, "Transfer Target Not Found");
     return;
   }
-  const auto devices = context_->registrar.lookup(target.name, std::chrono::system_clock::now());
-  const auto device_uri =
-      devices.empty() ? std::nullopt : std::optional(sip::parse_uri(devices.front().contact));
-  if (!device_uri || !*device_uri) {
+  const auto device = preferred_device(target.name);
+  if (!device) {
     respond(transaction, request, 480, "Transfer Target Unavailable");
     return;
   }
@@ -58,56 +52,55 @@ void call::on_refer(leg& from, sip::server_handle transaction, const sip::sip_me
   transfer_->target = target.name;
   notify_referrer(100, "Trying", false);
   auto& target_leg = transfer_->target_leg;
-  target_leg.path = devices.front().path;
-  // The target sees the transferee calling.
-  const auto& stays = *other;
-  const auto identity = sip::parse_name_addr(stays.side == leg_side::caller
-                                                 ? caller_.invite.header("From").value_or("")
-                                                 : stays.dialog.remote_uri);
-  auto invite = make_invite(target_leg, **device_uri, identity ? identity->uri.user : "", {});
+  target_leg.path = device->path;
+  // The target sees the transferee calling: the caller as it called, or the callee we called.
+  party transferee_party = caller_party_;
+  if (other->side == leg_side::callee) {
+    const auto callee_uri = sip::parse_name_addr(other->dialog.remote_uri);
+    transferee_party = {{}, callee_uri ? callee_uri->uri.user : std::string()};
+  }
+  auto invite = make_invite(target_leg, device->contact, transferee_party, {});
   const auto attempt = ++attempt_;
   transfer_->attempt = attempt;
-  transfer_->invite = context_->stack.send_request(
-      std::move(invite), target_leg.path,
-      [self = shared_from_this(), attempt](const sip::client_event& event) {
-        asio::post(self->strand_,
-                   [self, attempt, event] { self->on_transfer_event(attempt, event); });
-      });
-  ring_timer_.expires_after(context_->settings.ring_timeout);
-  ring_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) self->on_ring_timeout();
-  });
+  transfer_->invite =
+      context_->stack.send_request(std::move(invite), target_leg.path,
+                                   on_strand([attempt](call& self, const sip::client_event& event) {
+                                     self.on_transfer_event(attempt, event);
+                                   }));
+  start_ring_timer();
 }
 
 void call::on_transfer_event(std::uint64_t attempt, const sip::client_event& event) {
+  const int status = event.status();
   if (!transfer_ || transfer_->attempt != attempt) {
     // Once the transfer is done the target is the callee: a repeated 2xx gets its ACK again.
-    const auto& response = event.response.message;
-    if (event.what == sip::client_event::kind::response && response.status() >= 200 &&
-        response.status() < 300 && callee_ && callee_->ack &&
-        response.header("Call-ID").value_or("") == callee_->dialog.call_id) {
-      context_->stack.send_ack(*callee_->ack, callee_->dialog.path);
+    if (!event.timed_out() && status >= 200 && status < 300 && callee_ &&
+        event.response.message.header("Call-ID").value_or("") == callee_->dialog.call_id) {
+      acknowledge_again(*callee_);
     }
     return;
   }
-  if (event.what == sip::client_event::kind::timeout) {
-    if (!transfer_->answered) fail_transfer(480, "Temporarily Unavailable");
-    return;
-  }
-  const int status = event.response.message.status();
   if (status < 200) return;
   if (status < 300) {
     on_transfer_answer(event.response);
     return;
   }
-  if (!transfer_->answered) fail_transfer(status, event.response.message.reason());
+  if (!transfer_->target_leg.answered) {
+    fail_transfer(event.timed_out() ? 480 : status,
+                  event.timed_out() ? "Temporarily Unavailable" : event.response.message.reason());
+  }
+}
+
+void call::release_target(leg& target) {
+  acknowledge(target, sip::make_ack(target.dialog, sip::cseq_number(target.invite)));
+  send_bye(target);
 }
 
 void call::on_transfer_answer(const sip::received_message& response) {
   auto& target = transfer_->target_leg;
-  if (transfer_->answered) {
+  if (target.answered) {
     // The target repeats its 2xx until our ACK: resend it once we have sent one.
-    if (transfer_->ack) context_->stack.send_ack(*transfer_->ack, target.dialog.path);
+    acknowledge_again(target);
     return;
   }
   auto d = sip::dialog_from_response(target.invite, response);
@@ -118,13 +111,11 @@ void call::on_transfer_answer(const sip::received_message& response) {
   target.dialog = std::move(*d);
   target.has_dialog = true;
   target.answered = true;
-  transfer_->answered = true;
   ring_timer_.cancel();
   auto& stays = transferee();
   auto offer = media_->relay_offer(target.side, response.message.body());
   if (stays.ended || !offer || offer->empty()) {
-    context_->stack.send_ack(sip::make_ack(target.dialog, 1), target.dialog.path);
-    send_bye(target);
+    release_target(target);
     fail_transfer(stays.ended ? 487 : 488, stays.ended ? "Request Terminated" : "No Offer");
     return;
   }
@@ -132,23 +123,19 @@ void call::on_transfer_answer(const sip::received_message& response) {
   reinvite.add_header("Content-Type", "application/sdp");
   reinvite.set_body(std::move(*offer));
   const auto cseq = stays.dialog.local_cseq;
-  context_->stack.send_request(
-      std::move(reinvite), stays.dialog.path,
-      [self = shared_from_this(), cseq](const sip::client_event& event) {
-        asio::post(self->strand_, [self, cseq, event] { self->on_transferee_answer(event, cseq); });
-      });
+  context_->stack.send_request(std::move(reinvite), stays.dialog.path,
+                               on_strand([cseq](call& self, const sip::client_event& event) {
+                                 self.on_transferee_answer(event, cseq);
+                               }));
 }
 
 void call::on_transferee_answer(const sip::client_event& event, std::uint32_t cseq) {
-  const bool timeout = event.what == sip::client_event::kind::timeout;
-  const int status = timeout ? 408 : event.response.message.status();
+  const int status = event.status();
   if (status < 200) return;
-  if (!transfer_ || transfer_->ack) {
-    // Done already: a repeated 2xx means our ACK was lost.
-    if (!timeout && status < 300 && !transferee().ended) {
-      auto& stays = transferee();
-      context_->stack.send_ack(sip::make_ack(stays.dialog, cseq), stays.dialog.path);
-    }
+  if (!transfer_) {
+    // Done already, and the transferee stands as the caller now: a repeated 2xx means our
+    // ACK was lost.
+    if (status < 300) acknowledge_again(caller_);
     return;
   }
   auto& target = transfer_->target_leg;
@@ -156,21 +143,19 @@ void call::on_transferee_answer(const sip::client_event& event, std::uint32_t cs
   if (status >= 300) {
     // The transferee refused the new session: the target is released, the call goes on as
     // it was (RFC 3261 §14.1 keeps the old session after a failed re-INVITE).
-    context_->stack.send_ack(sip::make_ack(target.dialog, 1), target.dialog.path);
-    send_bye(target);
-    fail_transfer(status, timeout ? "Request Timeout" : event.response.message.reason());
+    release_target(target);
+    fail_transfer(status, event.timed_out() ? "Request Timeout" : event.response.message.reason());
     if (status == 408 || status == 481) hang_up(480, "Temporarily Unavailable");
     return;
   }
   sip::refresh_target(stays.dialog, event.response);
-  context_->stack.send_ack(sip::make_ack(stays.dialog, cseq), stays.dialog.path);
-  auto ack = sip::make_ack(target.dialog, 1);
+  acknowledge(stays, sip::make_ack(stays.dialog, cseq));
+  auto ack = sip::make_ack(target.dialog, sip::cseq_number(target.invite));
   if (auto answer = media_->relay_answer(target.side, event.response.message.body())) {
     ack.add_header("Content-Type", "application/sdp");
     ack.set_body(std::move(*answer));
   }
-  transfer_->ack = ack;
-  context_->stack.send_ack(std::move(ack), target.dialog.path);
+  acknowledge(target, std::move(ack));
   complete_transfer();
 }
 
@@ -185,7 +170,6 @@ void call::complete_transfer() {
     caller_.side = leg_side::caller;
   }
   target.side = leg_side::callee;
-  target.ack = std::move(transfer_->ack);
   callee_ = std::move(target);
   count(context_->transferred);
   spdlog::info("call {}: transferred to {}", caller_call_id(), transfer_->target);

@@ -2,12 +2,10 @@
 // to number@host, and the credentials the carrier may ask for.
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/ip/udp.hpp>
-#include <boost/asio/post.hpp>
-
 #include "call.hpp"
 #include "callcenterd/sip/dialog.hpp"
 #include "callcenterd/sip/digest_client.hpp"
+#include "callcenterd/sip/resolve.hpp"
 
 namespace callcenterd::call::detail {
 
@@ -21,26 +19,18 @@ void call::dial_trunk() {
     refuse_caller(503, "Trunk Not Configured");
     return;
   }
-  boost::system::error_code ec;
-  const auto literal = asio::ip::make_address(trunk_->host, ec);
-  if (!ec) {
-    on_trunk_address(literal);
-    return;
-  }
-  // A name: resolved for each call, so a carrier that moves is followed.
-  auto resolver = std::make_shared<asio::ip::udp::resolver>(strand_);
-  resolver->async_resolve(
-      trunk_->host, std::to_string(trunk_->port),
-      [self = shared_from_this(), resolver](boost::system::error_code error,
-                                            const asio::ip::udp::resolver::results_type& found) {
-        if (error || found.empty()) {
-          spdlog::warn("call {}: trunk {} host {} does not resolve: {}", self->caller_call_id(),
-                       self->trunk_->name, self->trunk_->host, error.message());
-          self->refuse_caller(503, "Trunk Unreachable");
-          return;
-        }
-        self->on_trunk_address(found.begin()->endpoint().address());
-      });
+  sip::resolve_peer(strand_, trunk_->host, trunk_->port,
+                    [self = shared_from_this()](boost::system::error_code error,
+                                                const asio::ip::address& address) {
+                      if (error) {
+                        spdlog::warn("call {}: trunk {} host {} does not resolve: {}",
+                                     self->caller_call_id(), self->trunk_->name, self->trunk_->host,
+                                     error.message());
+                        self->refuse_caller(503, "Trunk Unreachable");
+                        return;
+                      }
+                      self->on_trunk_address(address);
+                    });
 }
 
 void call::on_trunk_address(const asio::ip::address& address) {
@@ -59,10 +49,7 @@ void call::on_trunk_address(const asio::ip::address& address) {
   }
   spdlog::info("call {}: out through trunk {} to {}", caller_call_id(), trunk_->name,
                target_.number);
-  ring_timer_.expires_after(context_->settings.ring_timeout);
-  ring_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) self->on_ring_timeout();
-  });
+  start_ring_timer();
   send_callee_invite(*uri, *path);
 }
 
@@ -85,13 +72,7 @@ bool call::authenticate_to_trunk(const sip::sip_message& challenge) {
   invite.remove_headers("Proxy-Authorization");
   invite.add_header(std::string(sip::authorization_header_name(challenge.status())), *answer);
   callee.invite = invite;
-  const auto attempt = ++attempt_;
-  callee_invite_ = context_->stack.send_request(
-      std::move(invite), callee.path,
-      [self = shared_from_this(), attempt](const sip::client_event& event) {
-        asio::post(self->strand_,
-                   [self, attempt, event] { self->on_callee_event(attempt, event); });
-      });
+  send_to_callee(std::move(invite));
   return true;
 }
 

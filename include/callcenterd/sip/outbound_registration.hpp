@@ -48,6 +48,7 @@ class outbound_registration : public std::enable_shared_from_this<outbound_regis
 
  private:
   void resolve();
+  void on_address(boost::system::error_code error, const boost::asio::ip::address& address);
   void send_register(std::chrono::seconds expires, std::optional<sip_header> authorization);
   void on_response(const client_event& event, std::uint64_t generation);
   void on_registered(const sip_message& response);

@@ -45,6 +45,10 @@ struct client_event {
   };
   kind what = kind::response;
   received_message response;
+
+  bool timed_out() const { return what == kind::timeout; }
+  /// The response's status, or 408 for a timeout (RFC 3261 §8.1.3.1 treats it as one).
+  int status() const { return timed_out() ? 408 : response.message.status(); }
 };
 using client_callback = std::function<void(const client_event&)>;
 

@@ -1,11 +1,13 @@
 #include "callcenterd/sip/dialog.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <random>
 
 #include "callcenterd/sip/error.hpp"
 #include "callcenterd/sip/header_values.hpp"
 #include "callcenterd/sip/response_builder.hpp"
-#include "tokens.hpp"
 
 namespace callcenterd::sip {
 
@@ -57,7 +59,11 @@ std::string with_tag(const std::string& uri, const std::string& tag) {
 
 }  // namespace
 
-std::string new_token() { return ua_detail::random_token(); }
+std::string new_token() {
+  // Seeded once per thread from the OS; unique enough for tags and Call-IDs, not a secret.
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return fmt::format("{:016x}", generator());
+}
 
 std::uint32_t cseq_number(const sip_message& message) {
   const auto parsed = parse_cseq(message.header("CSeq").value_or(""));

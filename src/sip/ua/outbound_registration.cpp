@@ -3,12 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <charconv>
 
 #include "callcenterd/sip/dialog.hpp"
 #include "callcenterd/sip/header_values.hpp"
+#include "callcenterd/sip/resolve.hpp"
 
 namespace callcenterd::sip {
 
@@ -69,33 +69,27 @@ void outbound_registration::stop() {
 
 void outbound_registration::resolve() {
   if (stopped_) return;
-  boost::system::error_code ec;
-  const auto literal = asio::ip::make_address(settings_.host, ec);
-  const auto use = [this](const asio::ip::address& address) {
-    path_ = stack_.flow_to(settings_.transport, address, settings_.port);
-    if (!path_) {
-      fail("no " + std::string(config_name(settings_.transport)) + " listener reaches it");
-      return;
-    }
-    authenticated_attempt_ = false;
-    send_register(expires_, std::nullopt);
-  };
-  if (!ec) {
-    use(literal);
+  resolve_peer(strand_, settings_.host, settings_.port,
+               [self = shared_from_this()](boost::system::error_code error,
+                                           const asio::ip::address& address) {
+                 self->on_address(error, address);
+               });
+}
+
+void outbound_registration::on_address(boost::system::error_code error,
+                                       const asio::ip::address& address) {
+  if (stopped_) return;
+  if (error) {
+    fail("host " + settings_.host + " does not resolve");
     return;
   }
-  auto resolver = std::make_shared<asio::ip::udp::resolver>(strand_);
-  resolver->async_resolve(
-      settings_.host, std::to_string(settings_.port),
-      [self = shared_from_this(), resolver, use](
-          boost::system::error_code error, const asio::ip::udp::resolver::results_type& found) {
-        if (self->stopped_) return;
-        if (error || found.empty()) {
-          self->fail("host " + self->settings_.host + " does not resolve");
-          return;
-        }
-        use(found.begin()->endpoint().address());
-      });
+  path_ = stack_.flow_to(settings_.transport, address, settings_.port);
+  if (!path_) {
+    fail("no " + std::string(config_name(settings_.transport)) + " listener reaches it");
+    return;
+  }
+  authenticated_attempt_ = false;
+  send_register(expires_, std::nullopt);
 }
 
 void outbound_registration::send_register(seconds expires,
@@ -129,7 +123,7 @@ void outbound_registration::send_register(seconds expires,
 
 void outbound_registration::on_response(const client_event& event, std::uint64_t generation) {
   if (generation != generation_ || stopped_) return;
-  if (event.what == client_event::kind::timeout) {
+  if (event.timed_out()) {
     fail("no answer from " + settings_.host);
     return;
   }

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
+#include "callcenterd/sip/dialog.hpp"
 #include "callcenterd/sip/header_values.hpp"
 #include "register_request.hpp"
-#include "replies.hpp"
 
 namespace callcenterd::sip {
 
@@ -53,7 +53,7 @@ std::optional<sip_message> registrar::handle_register(const received_message& re
       const std::lock_guard lock(mutex_);
       ++stats_.rejected;
     }
-    auto response = ua_detail::make_reply(message, status, reason, server);
+    auto response = make_tagged_response(message, status, reason, new_token(), server);
     if (status == 423) {
       response.add_header("Min-Expires", std::to_string(settings_.min_expires.count()));
     }
@@ -76,7 +76,7 @@ std::optional<sip_message> registrar::handle_register(const received_message& re
   auto current = std::move(changes->second);
   publish(std::move(changes->first));
 
-  auto response = ua_detail::make_reply(message, 200, "OK", server);
+  auto response = make_tagged_response(message, 200, "OK", new_token(), server);
   for (const auto& b : current) {
     const auto left = std::chrono::duration_cast<seconds>(b.expires_at - now).count();
     response.add_header("Contact",

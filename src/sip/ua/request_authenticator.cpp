@@ -1,9 +1,9 @@
 #include <spdlog/spdlog.h>
 
 #include "callcenterd/sip/auth_error.hpp"
+#include "callcenterd/sip/dialog.hpp"
 #include "callcenterd/sip/registrar.hpp"
 #include "callcenterd/sip/uri.hpp"
-#include "replies.hpp"
 
 namespace callcenterd::sip {
 
@@ -18,7 +18,7 @@ request_authenticator::request_authenticator(digest_authenticator& digest, auth_
 sip_message request_authenticator::challenge(const sip_message& request, bool stale,
                                              std::chrono::steady_clock::time_point now) {
   challenges_.fetch_add(1, std::memory_order_relaxed);
-  auto response = ua_detail::make_reply(request, 401, {}, server_header_);
+  auto response = make_tagged_response(request, 401, {}, new_token(), server_header_);
   for (auto& value : digest_.challenges(stale, now)) {
     response.add_header("WWW-Authenticate", std::move(value));
   }
@@ -26,7 +26,7 @@ sip_message request_authenticator::challenge(const sip_message& request, bool st
 }
 
 sip_message request_authenticator::forbidden(const sip_message& request) {
-  return ua_detail::make_reply(request, 403, {}, server_header_);
+  return make_tagged_response(request, 403, {}, new_token(), server_header_);
 }
 
 auth_result request_authenticator::authenticate(const received_message& request,

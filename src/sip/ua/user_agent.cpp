@@ -2,17 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "callcenterd/sip/dialog.hpp"
 #include "callcenterd/sip/header_values.hpp"
-#include "replies.hpp"
 
 namespace callcenterd::sip {
 
 namespace {
-
-bool has_to_tag(const sip_message& request) {
-  const auto to = parse_name_addr(request.header("To").value_or(""));
-  return to && find_param(to->params, "tag").has_value();
-}
 
 // Methods a SIP stack may meet that we know but do not serve: 405 with Allow (RFC 3261
 // §8.2.1). Anything else is 501 (§8.2.1 too: an unknown method).
@@ -37,7 +32,7 @@ const std::string& user_agent::allow_header() {
 
 void user_agent::respond(server_handle transaction, const sip_message& request, int status,
                          std::string_view reason) {
-  auto response = ua_detail::make_reply(request, status, reason, server_header_);
+  auto response = make_tagged_response(request, status, reason, new_token(), server_header_);
   if (status == 405 || status == 200) response.add_header("Allow", allow_header());
   stack_->respond(transaction, std::move(response));
 }
@@ -51,7 +46,7 @@ void user_agent::on_request(server_handle transaction, const received_message& r
     }
     return;
   }
-  if (has_to_tag(message)) {
+  if (!header_tag(message, "To").empty()) {
     if (dialogs_ != nullptr) {
       dialogs_->on_in_dialog_request(transaction, request);
       return;
@@ -64,7 +59,7 @@ void user_agent::on_request(server_handle transaction, const received_message& r
     // Out of dialog: a keep-alive or capability probe (RFC 3261 §11). Answered without
     // authentication so monitoring and trunks can probe; it reveals only the Allow list.
     options_answered_.fetch_add(1, std::memory_order_relaxed);
-    auto response = ua_detail::make_reply(message, 200, {}, server_header_);
+    auto response = make_tagged_response(message, 200, {}, new_token(), server_header_);
     response.add_header("Allow", allow_header());
     response.add_header("Accept", "application/sdp");
     stack_->respond(transaction, std::move(response));

@@ -42,67 +42,52 @@ class UdpUac:
     def close(self):
         self.sock.close()
 
-    def register(self, extension, authorization=None, expires=600):
-        """Sends one REGISTER and returns (status, headers) of the final response."""
-        self.cseq += 1
-        uri = f"sip:127.0.0.1:{self.server[1]}"
-        lines = [f"REGISTER {uri} SIP/2.0",
-                 f"Via: SIP/2.0/UDP 127.0.0.1:{self.local_port};branch=z9hG4bK{uuid.uuid4().hex};rport",
-                 f"From: <sip:{extension}@127.0.0.1>;tag={self.call_id[:8]}",
-                 f"To: <sip:{extension}@127.0.0.1>",
+    def _send(self, method, uri, from_user, to, branch, headers=()):
+        """Sends one request of this UAC's Call-ID with CSeq number self.cseq."""
+        lines = [f"{method} {uri} SIP/2.0",
+                 f"Via: SIP/2.0/UDP 127.0.0.1:{self.local_port};branch={branch};rport",
+                 f"From: <sip:{from_user}@127.0.0.1>;tag={self.call_id[:8]}",
+                 f"To: {to}",
                  f"Call-ID: {self.call_id}",
-                 f"CSeq: {self.cseq} REGISTER",
-                 f"Contact: <sip:{extension}@127.0.0.1:{self.local_port}>",
-                 f"Expires: {expires}",
-                 "Max-Forwards: 70"]
-        if authorization:
-            lines.append(f"Authorization: {authorization}")
-        lines += ["Content-Length: 0", "", ""]
+                 f"CSeq: {self.cseq} {method}",
+                 "Max-Forwards: 70",
+                 *headers,
+                 "Content-Length: 0", "", ""]
         self.sock.sendto("\r\n".join(lines).encode(), self.server)
+
+    def _final_response(self):
         while True:
             status, headers = parse_response(self.sock.recvfrom(65536)[0])
             if status >= 200:
                 return status, headers
 
-    def _send_invite(self, number, caller, branch, authorization=None, extra_headers=()):
+    def register(self, extension, authorization=None, expires=600):
+        """Sends one REGISTER and returns (status, headers) of the final response."""
         self.cseq += 1
-        uri = f"sip:{number}@127.0.0.1:{self.server[1]}"
-        lines = [f"INVITE {uri} SIP/2.0",
-                 f"Via: SIP/2.0/UDP 127.0.0.1:{self.local_port};branch={branch};rport",
-                 f"From: <sip:{caller}@127.0.0.1>;tag={self.call_id[:8]}",
-                 f"To: <{uri}>",
-                 f"Call-ID: {self.call_id}",
-                 f"CSeq: {self.cseq} INVITE",
-                 f"Contact: <sip:{caller}@127.0.0.1:{self.local_port}>",
-                 "Max-Forwards: 70"]
+        headers = [f"Contact: <sip:{extension}@127.0.0.1:{self.local_port}>",
+                   f"Expires: {expires}"]
         if authorization:
-            lines.append(f"Authorization: {authorization}")
-        lines += list(extra_headers) + ["Content-Length: 0", "", ""]
-        self.sock.sendto("\r\n".join(lines).encode(), self.server)
-        return uri
-
-    def _ack_failure(self, number, branch, headers):
-        to = dict(headers)["to"]
-        lines = [f"ACK sip:{number}@127.0.0.1:{self.server[1]} SIP/2.0",
-                 f"Via: SIP/2.0/UDP 127.0.0.1:{self.local_port};branch={branch};rport",
-                 f"From: <sip:x@127.0.0.1>;tag={self.call_id[:8]}", f"To: {to}",
-                 f"Call-ID: {self.call_id}", f"CSeq: {self.cseq} ACK", "Max-Forwards: 70",
-                 "Content-Length: 0", "", ""]
-        self.sock.sendto("\r\n".join(lines).encode(), self.server)
+            headers.append(f"Authorization: {authorization}")
+        self._send("REGISTER", f"sip:127.0.0.1:{self.server[1]}", extension,
+                   f"<sip:{extension}@127.0.0.1>", f"z9hG4bK{uuid.uuid4().hex}", headers)
+        return self._final_response()
 
     def invite_failure(self, number, caller, password, extra_headers=()):
         """Calls `number` as `caller` (answering an MD5 or SHA-256 challenge) and returns the
         final status of a call that fails; ACKs every failure. A 2xx is an error here."""
+        uri = f"sip:{number}@127.0.0.1:{self.server[1]}"
         authorization = None
         for _ in range(2):
+            self.cseq += 1
             branch = f"z9hG4bK{uuid.uuid4().hex}"
-            uri = self._send_invite(number, caller, branch, authorization, extra_headers)
-            while True:
-                status, headers = parse_response(self.sock.recvfrom(65536)[0])
-                if status >= 200:
-                    break
+            headers = [f"Contact: <sip:{caller}@127.0.0.1:{self.local_port}>", *extra_headers]
+            if authorization:
+                headers.append(f"Authorization: {authorization}")
+            self._send("INVITE", uri, caller, f"<{uri}>", branch, headers)
+            status, headers = self._final_response()
             assert status >= 300, f"call to {number} was answered"
-            self._ack_failure(number, branch, headers)
+            # The ACK of a failure carries the INVITE's branch and the response's To tag.
+            self._send("ACK", uri, caller, dict(headers)["to"], branch)
             if status != 401 or authorization:
                 return status
             challenge = challenge_params(dict(headers)["www-authenticate"])

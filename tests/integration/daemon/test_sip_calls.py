@@ -32,17 +32,34 @@ class CallTestCase(SipTestCase):
         self.run_sipp("register_digest.xml", "-s", extension, "-au", extension,
                       "-ap", f"demo{extension}", local_port=port)
 
-    def start_phone(self, scenario, port, *args):
-        """A sipp UAS on the port its registration came from, answering one call."""
+    def start_sipp(self, scenario, *args, local_port=None):
+        """One call of a sipp scenario running in the background; killed at cleanup."""
         proc = subprocess.Popen(
-            sipp_command(scenario, self.daemon.sip_port, *args, local_port=port),
+            sipp_command(scenario, self.daemon.sip_port, *args, local_port=local_port),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/tmp")
         self.addCleanup(lambda: proc.poll() is None and proc.kill())
         return proc
 
+    def start_phone(self, scenario, port, *args):
+        """A sipp UAS on the port its registration came from, answering one call."""
+        return self.start_sipp(scenario, *args, local_port=port)
+
+    def caller_args(self, number):
+        """sipp arguments of extension 1001 calling `number`."""
+        return ("-s", number, "-au", "1001", "-ap", "demo1001", "-key", "caller", "1001")
+
     def call(self, scenario, number, *args, **kwargs):
-        self.run_sipp(scenario, "-s", number, "-au", "1001", "-ap", "demo1001",
-                      "-key", "caller", "1001", *args, **kwargs)
+        self.run_sipp(scenario, *self.caller_args(number), *args, **kwargs)
+
+    def call_phone(self, phone_scenario, caller_scenario, phone_args=(), caller_args=()):
+        """Extension 1001 calls 1002, registered by a sipp phone running `phone_scenario`:
+        both scenarios must run to their end and no call may be left."""
+        port = free_port()
+        self.register_phone("1002", port)
+        phone = self.start_phone(phone_scenario, port, *phone_args)
+        self.call(caller_scenario, "1002", *caller_args)
+        self.assert_phone_done(phone)
+        self.wait_for_no_calls()
 
     def assert_phone_done(self, proc):
         out, err = proc.communicate(timeout=60)
@@ -103,60 +120,32 @@ class LocalAnswerTest(CallTestCase):
 
 class BridgedCallTest(CallTestCase):
     def test_caller_hangs_up_a_bridged_call(self):
-        port = free_port()
-        self.register_phone("1002", port)
-        phone = self.start_phone("uas_phone.xml", port)
-        self.call("uac_call.xml", "1002")
-        self.assert_phone_done(phone)
+        self.call_phone("uas_phone.xml", "uac_call.xml")
         self.assertEqual(self.calls("bridged"), 1)
-        self.wait_for_no_calls()
 
     def test_callee_hangs_up_a_bridged_call(self):
-        port = free_port()
-        self.register_phone("1002", port)
-        phone = self.start_phone("uas_phone.xml", port, "-set", "hangup", "callee")
-        self.call("uac_call.xml", "1002", "-set", "hangup", "callee")
-        self.assert_phone_done(phone)
+        self.call_phone("uas_phone.xml", "uac_call.xml", phone_args=("-set", "hangup", "callee"),
+                        caller_args=("-set", "hangup", "callee"))
         self.assertEqual(self.calls("bridged"), 1)
-        self.wait_for_no_calls()
 
     def test_a_redirect_from_the_phone_is_followed(self):
-        phone_port, forwarded_port = free_port(), free_port()
-        self.register_phone("1002", phone_port)
-        phone = self.start_phone("uas_redirect.xml", phone_port,
-                                 "-key", "redirect_port", str(forwarded_port))
+        forwarded_port = free_port()
         forwarded = self.start_phone("uas_phone.xml", forwarded_port)
-        self.call("uac_call.xml", "1002")
-        self.assert_phone_done(phone)
+        self.call_phone("uas_redirect.xml", "uac_call.xml",
+                        phone_args=("-key", "redirect_port", str(forwarded_port)))
         self.assert_phone_done(forwarded)
         self.assertEqual(self.calls("bridged"), 1)
-        self.wait_for_no_calls()
 
     def test_early_media_reaches_the_caller_before_the_answer(self):
-        port = free_port()
-        self.register_phone("1002", port)
-        phone = self.start_phone("uas_early_media.xml", port)
-        self.call("uac_early_media.xml", "1002")
-        self.assert_phone_done(phone)
+        self.call_phone("uas_early_media.xml", "uac_early_media.xml")
         self.assertEqual(self.calls("bridged"), 1)
-        self.wait_for_no_calls()
 
     def test_hold_and_resume_are_relayed_to_the_phone(self):
-        port = free_port()
-        self.register_phone("1002", port)
-        phone = self.start_phone("uas_phone_hold.xml", port)
-        self.call("uac_hold.xml", "1002")
-        self.assert_phone_done(phone)
-        self.wait_for_no_calls()
+        self.call_phone("uas_phone_hold.xml", "uac_hold.xml")
 
     def test_caller_cancels_while_the_phone_rings(self):
-        port = free_port()
-        self.register_phone("1002", port)
-        phone = self.start_phone("uas_ring.xml", port)
-        self.call("uac_cancel.xml", "1002")
-        self.assert_phone_done(phone)
+        self.call_phone("uas_ring.xml", "uac_cancel.xml")
         self.assertEqual(self.calls("bridged"), 0)
-        self.wait_for_no_calls()
         self.assertEqual(self.calls("failed"), 1)
 
 
@@ -175,14 +164,11 @@ class TransferTest(CallTestCase):
         self.wait_for_no_calls()
 
     def test_a_refer_to_an_unknown_number_is_refused_and_the_call_goes_on(self):
-        agent_port = free_port()
-        self.register_phone("1002", agent_port)
-        agent = self.start_phone("uas_phone_refer_refused.xml", agent_port,
-                                 "-key", "target", "5555")
-        self.call("uac_call.xml", "1002", "-set", "hangup", "callee")
-        self.assert_phone_done(agent)
+        self.call_phone("uas_phone_refer_refused.xml", "uac_call.xml",
+                        phone_args=("-key", "target", "5555"),
+                        caller_args=("-set", "hangup", "callee"))
+        self.assertEqual(self.calls("bridged"), 1)
         self.assertEqual(self.calls("transferred"), 0)
-        self.wait_for_no_calls()
 
 
 class TrunkTest(CallTestCase):
@@ -254,10 +240,10 @@ class TrunkRegistrationTest(CallTestCase):
 class RefusedCallTest(CallTestCase):
     sip_yaml = CallTestCase.sip_yaml + "  limits: {max_calls: 1}\n"
 
-    def invite(self, number):
+    def invite(self, number, extra_headers=()):
         uac = UdpUac(self.daemon.sip_port)
         self.addCleanup(uac.close)
-        return uac.invite_failure(number, "1001", "demo1001")
+        return uac.invite_failure(number, "1001", "demo1001", extra_headers)
 
     def test_unknown_number_gets_404_and_unregistered_extension_480(self):
         self.assertEqual(self.invite("5555"), 404)
@@ -265,24 +251,17 @@ class RefusedCallTest(CallTestCase):
         self.assertEqual(self.calls("not_found"), 1)
 
     def test_a_session_interval_below_90_seconds_gets_422(self):
-        uac = UdpUac(self.daemon.sip_port)
-        self.addCleanup(uac.close)
-        self.assertEqual(uac.invite_failure("8000", "1001", "demo1001",
-                                            ["Session-Expires: 30", "Supported: timer"]), 422)
+        self.assertEqual(self.invite("8000", ["Session-Expires: 30", "Supported: timer"]), 422)
 
     def test_a_call_beyond_max_calls_gets_503(self):
         port = free_port()
         self.register_phone("1002", port)
         phone = self.start_phone("uas_ring.xml", port)
         # The first call rings the phone and holds the only call slot.
-        caller = subprocess.Popen(
-            sipp_command("uac_cancel.xml", self.daemon.sip_port, "-s", "1002", "-au", "1001",
-                         "-ap", "demo1001", "-key", "caller", "1001"),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/tmp")
-        self.addCleanup(lambda: caller.poll() is None and caller.kill())
+        caller = self.start_sipp("uac_cancel.xml", *self.caller_args("1002"))
         self.daemon.wait_until(lambda: self.daemon.metric("callcenterd_calls_active") == 1,
                                what="the first call ringing")
         self.assertEqual(self.invite("8000"), 503)
         self.assertEqual(self.calls("refused_limit"), 1)
-        caller.communicate(timeout=60)
+        self.assert_phone_done(caller)
         self.assert_phone_done(phone)

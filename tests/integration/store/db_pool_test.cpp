@@ -33,6 +33,16 @@ std::pair<error_code, R> run_and_wait(db_pool& pool, std::function<R(pqxx::conne
   return done.get_future().get();
 }
 
+// `SELECT n` through the pool: whether the pool serves jobs (again).
+int select_through(db_pool& pool, int n) {
+  return run_and_wait<int>(pool,
+                           [n](pqxx::connection& c) {
+                             pqxx::work tx(c);
+                             return tx.exec_params1("SELECT $1::int", n)[0].as<int>();
+                           })
+      .second;
+}
+
 TEST(db_pool, runs_queries_and_resumes_coroutines_on_the_callers_strand) {
   test_database db;
   // The context outlives the pool: a pool thread may still hold the strand executor of a
@@ -84,13 +94,7 @@ TEST(db_pool, sql_errors_become_query_failed_with_the_servers_text) {
   EXPECT_EQ(value, 0);
   EXPECT_NE(pool.last_error().message.find("no_such_table"), std::string::npos);
   // The connection survived a statement error and serves the next job.
-  EXPECT_EQ(run_and_wait<int>(pool,
-                              [](pqxx::connection& c) {
-                                pqxx::work tx(c);
-                                return tx.exec1("SELECT 5")[0].as<int>();
-                              })
-                .second,
-            5);
+  EXPECT_EQ(select_through(pool, 5), 5);
   EXPECT_EQ(pool.stats().connections_open.load(), 1);
   EXPECT_EQ(pool.stats().reconnects_total.load(), 0U);
 }
@@ -112,13 +116,7 @@ TEST(db_pool, a_job_that_swallows_a_lost_connection_still_reports_unavailable) {
   EXPECT_EQ(ec, db_errc::unavailable);
   EXPECT_EQ(value, 0);
   // The dead connection was replaced: the next job runs.
-  EXPECT_EQ(run_and_wait<int>(pool,
-                              [](pqxx::connection& c) {
-                                pqxx::work tx(c);
-                                return tx.exec1("SELECT 6")[0].as<int>();
-                              })
-                .second,
-            6);
+  EXPECT_EQ(select_through(pool, 6), 6);
 }
 
 TEST(db_pool, prepare_once_prepares_a_statement_once_per_connection) {
