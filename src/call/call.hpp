@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -45,15 +46,38 @@ struct pending_offer {
   sip::sip_message request;
 };
 
-/// A blind transfer (RFC 3515) in progress: the referrer asked us to connect the other leg
-/// (the transferee) to a target; the target leg rings until it replaces the referrer.
+/// A transfer (RFC 3515) in progress: the referrer asked us to connect the other leg (the
+/// transferee) to a target, which replaces the referrer once connected. Blind: the target is
+/// an extension we call. Attended (RFC 5589 §7): the target is the far leg of another call,
+/// which that call hands over, answered, and which we ask for a new offer by re-INVITE.
 struct transfer_state {
   leg_side referrer = leg_side::callee;
-  std::string target;  ///< the extension
-  /// Answered once its 2xx came; its ACK waits for the transferee's answer.
+  std::string target;  ///< the extension, or the replaced call's Call-ID (for the log)
   leg target_leg{leg_side::callee};
-  sip::client_handle invite;
+  sip::client_handle invite;  ///< the INVITE (blind) or re-INVITE (attended) to the target
   std::uint64_t attempt = 0;
+  bool attended = false;
+  /// The target's 2xx (with its offer) came; its ACK waits for the transferee's answer.
+  bool target_answered = false;
+};
+
+/// The referrer's dialog with us that an attended transfer replaces (RFC 3891), with where
+/// the REFER came from: only the replaced leg's own peer may ask.
+struct replaced_dialog {
+  std::string call_id;
+  std::string our_tag;
+  std::string their_tag;
+  boost::asio::ip::address referrer;
+};
+
+/// What the call holding a replaced dialog gives the call whose transfer replaces it.
+struct handover {
+  /// The far leg, answered; its dialog is the receiver's from now on.
+  std::optional<leg> answered_leg;
+  /// Or the extension the far leg still rang (semi-attended: the transfer goes on blind).
+  std::string ringing_extension;
+  /// Or neither: 481 when no such dialog is ours to give, 603 when its call cannot give it.
+  int status = 0;
 };
 
 /// Who a leg shows as calling: display name and user part of its From.
@@ -129,6 +153,11 @@ class call : public std::enable_shared_from_this<call> {
 
   // Blind transfer by REFER (call_transfer.cpp).
   void on_refer(leg& from, sip::server_handle transaction, const sip::sip_message& request);
+  /// Accepts a REFER (202) and starts a transfer of the leg other than `from`.
+  void start_transfer(leg& from, sip::server_handle transaction, const sip::sip_message& request,
+                      std::string target);
+  /// Calls `extension` for the transfer in progress; ends it when nothing answers there.
+  void ring_transfer_target(const std::string& extension);
   void on_transfer_event(std::uint64_t attempt, const sip::client_event& event);
   void on_transfer_answer(const sip::received_message& response);
   void on_transferee_answer(const sip::client_event& event, std::uint32_t cseq);
@@ -138,6 +167,18 @@ class call : public std::enable_shared_from_this<call> {
   void complete_transfer();
   void notify_referrer(int status, std::string_view reason, bool final);
   leg& transferee();
+
+  // Attended transfer: REFER with Replaces (call_attended_transfer.cpp).
+  void start_attended_transfer(leg& from, sip::server_handle transaction,
+                               const sip::sip_message& request, const std::string& replaces);
+  /// On the call holding the replaced dialog: gives its far leg to `to`, ends the replaced
+  /// leg, and answers with on_handover() on `to`'s strand.
+  void hand_over(const replaced_dialog& wanted, const std::shared_ptr<call>& to,
+                 std::uint64_t attempt);
+  handover give_leg(const replaced_dialog& wanted, const std::shared_ptr<call>& to);
+  void on_handover(std::uint64_t attempt, handover given);
+  /// Asks the handed-over target for a new offer: a re-INVITE without SDP (RFC 3725 flow I).
+  void reinvite_target();
 
   // Session timers (call_session_timer.cpp).
   void start_session_timer(leg& which, const session_timer& timer);

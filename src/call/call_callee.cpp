@@ -208,7 +208,7 @@ bool call::follow_redirect(const sip::received_message& response) {
 
 void call::on_ring_timeout() {
   if (transfer_) {
-    if (transfer_->target_leg.answered) return;
+    if (transfer_->target_answered) return;
     context_->stack.cancel(transfer_->invite);
     fail_transfer(480, "Temporarily Unavailable");
     return;

@@ -41,6 +41,20 @@ void call_index::remove_invite(sip::server_handle invite) {
   invites_.erase(invite_key(invite));
 }
 
+bool call_index::move_dialog(std::string_view call_id, std::string_view local_tag, const call* from,
+                             const std::shared_ptr<call>& to) {
+  auto key = dialog_key(call_id, local_tag);
+  const std::lock_guard lock(mutex_);
+  const auto receiver = calls_.find(to.get());
+  if (receiver == calls_.end()) return false;
+  if (const auto giver = calls_.find(from); giver != calls_.end()) {
+    std::erase(giver->second.dialog_keys, key);
+  }
+  receiver->second.dialog_keys.push_back(key);
+  dialogs_[std::move(key)] = to;
+  return true;
+}
+
 void call_index::remove_call(const call* owner) {
   const std::lock_guard lock(mutex_);
   const auto found = calls_.find(owner);

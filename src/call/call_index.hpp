@@ -24,6 +24,10 @@ class call_index {
                   const std::shared_ptr<call>& owner);
   void add_invite(sip::server_handle invite, const std::shared_ptr<call>& owner);
   void remove_invite(sip::server_handle invite);
+  /// Hands the dialog (call_id, local_tag) of `from` to `to`, as an attended transfer moves a
+  /// leg between calls. False, with nothing changed, when `to` has left the index (it ended).
+  bool move_dialog(std::string_view call_id, std::string_view local_tag, const call* from,
+                   const std::shared_ptr<call>& to);
   /// Removes every entry of `owner`, and with it the index's ownership of the call.
   void remove_call(const call* owner);
 

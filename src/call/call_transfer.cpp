@@ -1,4 +1,4 @@
-// Blind transfer (RFC 3515): a leg sends REFER; the other leg (the transferee) is connected to
+// Transfer (RFC 3515): a leg sends REFER; the other leg (the transferee) is connected to
 // the target by third-party call control (RFC 3725 flow I): an INVITE without SDP to the
 // target, its offer sent to the transferee in a re-INVITE, the transferee's answer in the ACK
 // to the target. The referrer hears of it by NOTIFY with a message/sipfrag body and is then
@@ -30,7 +30,7 @@ void call::on_refer(leg& from, sip::server_handle transaction, const sip::sip_me
   }
   for (const auto& [name, value] : refer_to->uri.headers) {
     if (sip::same_header_name(name, "Replaces")) {
-      respond(transaction, request, 501, "Attended Transfer Not Supported");
+      start_attended_transfer(from, transaction, request, value);
       return;
     }
   }
@@ -39,29 +39,45 @@ void call::on_refer(leg& from, sip::server_handle transaction, const sip::sip_me
     respond(transaction, request, 404, "Transfer Target Not Found");
     return;
   }
-  const auto device = preferred_device(target.name);
-  if (!device) {
+  if (!preferred_device(target.name)) {
     respond(transaction, request, 480, "Transfer Target Unavailable");
     return;
   }
+  start_transfer(from, transaction, request, target.name);
+  ring_transfer_target(target.name);
+}
+
+void call::start_transfer(leg& from, sip::server_handle transaction,
+                          const sip::sip_message& request, std::string target) {
   respond(transaction, request, 202, "Accepted");
   spdlog::info("call {}: {} transfers to {}", caller_call_id(),
-               from.side == leg_side::caller ? "caller" : "callee", target.name);
+               from.side == leg_side::caller ? "caller" : "callee", target);
   transfer_.emplace();
   transfer_->referrer = from.side;
-  transfer_->target = target.name;
+  transfer_->target = std::move(target);
+  transfer_->attempt = ++attempt_;
   notify_referrer(100, "Trying", false);
+}
+
+void call::ring_transfer_target(const std::string& extension) {
+  transfer_->target = extension;
+  transfer_->attended = false;
+  const auto device = preferred_device(extension);
+  if (!device) {
+    fail_transfer(480, "Temporarily Unavailable");
+    return;
+  }
   auto& target_leg = transfer_->target_leg;
   target_leg.path = device->path;
   // The target sees the transferee calling: the caller as it called, or the callee we called.
+  const auto& other = transferee();
   party transferee_party = caller_party_;
-  if (other->side == leg_side::callee) {
-    const auto callee_uri = sip::parse_name_addr(other->dialog.remote_uri);
+  if (other.side == leg_side::callee) {
+    const auto callee_uri = sip::parse_name_addr(other.dialog.remote_uri);
     transferee_party = {{}, callee_uri ? callee_uri->uri.user : std::string()};
   }
   auto invite = make_invite(target_leg, device->contact, transferee_party, {});
-  const auto attempt = ++attempt_;
-  transfer_->attempt = attempt;
+  const auto attempt = transfer_->attempt;
   transfer_->invite =
       context_->stack.send_request(std::move(invite), target_leg.path,
                                    on_strand([attempt](call& self, const sip::client_event& event) {
@@ -85,7 +101,7 @@ void call::on_transfer_event(std::uint64_t attempt, const sip::client_event& eve
     on_transfer_answer(event.response);
     return;
   }
-  if (!transfer_->target_leg.answered) {
+  if (!transfer_->target_answered) {
     fail_transfer(event.timed_out() ? 480 : status,
                   event.timed_out() ? "Temporarily Unavailable" : event.response.message.reason());
   }
@@ -98,19 +114,24 @@ void call::release_target(leg& target) {
 
 void call::on_transfer_answer(const sip::received_message& response) {
   auto& target = transfer_->target_leg;
-  if (target.answered) {
+  if (transfer_->target_answered) {
     // The target repeats its 2xx until our ACK: resend it once we have sent one.
     acknowledge_again(target);
     return;
   }
-  auto d = sip::dialog_from_response(target.invite, response);
-  if (!d) {
-    fail_transfer(502, "Bad Gateway");
-    return;
+  if (transfer_->attended) {
+    sip::refresh_target(target.dialog, response);
+  } else {
+    auto d = sip::dialog_from_response(target.invite, response);
+    if (!d) {
+      fail_transfer(502, "Bad Gateway");
+      return;
+    }
+    target.dialog = std::move(*d);
+    target.has_dialog = true;
+    target.answered = true;
   }
-  target.dialog = std::move(*d);
-  target.has_dialog = true;
-  target.answered = true;
+  transfer_->target_answered = true;
   ring_timer_.cancel();
   auto& stays = transferee();
   auto offer = media_->relay_offer(target.side, response.message.body());
@@ -181,6 +202,9 @@ void call::fail_transfer(int status, std::string_view reason) {
                status);
   ring_timer_.cancel();
   notify_referrer(status, reason, true);
+  // A target with a dialog and nobody left to talk to (an attended transfer's, handed over
+  // answered) is released; a blind target that answered was released already.
+  send_bye(transfer_->target_leg);
   transfer_.reset();
   finish_if_done();
 }

@@ -30,11 +30,14 @@ def challenge_params(value):
 
 
 class UdpUac:
-    def __init__(self, port, timeout=5.0):
+    def __init__(self, port, timeout=5.0, sock=None):
+        """A UAC toward 127.0.0.1:port on a socket of its own, or on `sock` (bound already)."""
         self.server = ("127.0.0.1", port)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(timeout)
+        if sock is None:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sock.bind(("127.0.0.1", 0))
+            sock.settimeout(timeout)
+        self.sock = sock
         self.local_port = self.sock.getsockname()[1]
         self.call_id = uuid.uuid4().hex
         self.cseq = 0

@@ -1,7 +1,6 @@
 """Calls through the real daemon (the B2BUA) with sipp as caller and as registered phones:
-a call answered locally, bridged calls hung up by either side, hold and resume, blind
-transfer by REFER, redirects, early media, session timers, trunks in and out, CANCEL while
-ringing, lost packets, and the refusals a caller meets (unknown number, extension without a
+a call answered locally, bridged calls hung up by either side, hold and resume, redirects,
+early media, session timers, trunks in and out, CANCEL while ringing, lost packets, and the refusals a caller meets (unknown number, extension without a
 device, call limit, too short a session interval)."""
 import subprocess
 
@@ -147,28 +146,6 @@ class BridgedCallTest(CallTestCase):
         self.call_phone("uas_ring.xml", "uac_cancel.xml")
         self.assertEqual(self.calls("bridged"), 0)
         self.assertEqual(self.calls("failed"), 1)
-
-
-class TransferTest(CallTestCase):
-    def test_the_agent_transfers_the_caller_blindly_to_another_phone(self):
-        agent_port, target_port = free_port(), free_port()
-        self.register_phone("1002", agent_port)
-        self.register_phone("1003", target_port)
-        agent = self.start_phone("uas_phone_refer.xml", agent_port, "-key", "target", "1003")
-        target = self.start_phone("uas_target.xml", target_port)
-        self.call("uac_call_transferred.xml", "1002")
-        self.assert_phone_done(agent)
-        self.assert_phone_done(target)
-        self.assertEqual(self.calls("bridged"), 1)
-        self.assertEqual(self.calls("transferred"), 1)
-        self.wait_for_no_calls()
-
-    def test_a_refer_to_an_unknown_number_is_refused_and_the_call_goes_on(self):
-        self.call_phone("uas_phone_refer_refused.xml", "uac_call.xml",
-                        phone_args=("-key", "target", "5555"),
-                        caller_args=("-set", "hangup", "callee"))
-        self.assertEqual(self.calls("bridged"), 1)
-        self.assertEqual(self.calls("transferred"), 0)
 
 
 class TrunkTest(CallTestCase):
