@@ -9,7 +9,9 @@ namespace callcenterd::call::detail {
 void call::on_request(sip::server_handle transaction, const sip::received_message& request) {
   const auto& message = request.message;
   auto& from = leg_of(message);
-  if (!from.has_dialog || from.ended || finished_) {
+  // A Call-ID no leg has: a leg another call hands over whose handover has not come yet.
+  if (!from.has_dialog || from.ended || finished_ ||
+      message.header("Call-ID").value_or("") != from.dialog.call_id) {
     respond(transaction, message, 481, "Call/Transaction Does Not Exist");
     return;
   }
