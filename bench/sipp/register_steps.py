@@ -9,10 +9,12 @@ profiles the daemon during the last step.
 """
 import os, re, subprocess, sys, time, urllib.request
 
+from proc_probe import (cpu_seconds, machine_busy, socket_drops, status, thread_cpu, tick,
+                        udp_drops, wait_for_quiet, wait_until)
+
 work, http, sip, sipp_port, pid, postmaster_pid_file = sys.argv[1:7]
 seconds, users = int(sys.argv[7]), int(sys.argv[8])
 rates = [int(r) for r in sys.argv[9:]]
-tick = os.sysconf("SC_CLK_TCK")
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 perf = os.environ.get("BENCH_PERF", "0")
 perf = perf if perf in ("1", "dwarf") else ""
@@ -32,13 +34,6 @@ def reg(m, outcome):
     return m.get(f'callcenterd_sip_register_total{{outcome="{outcome}"}}', 0.0)
 
 
-def cpu_seconds(p):
-    """utime + stime of one process, in seconds."""
-    with open(f"/proc/{p}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / tick
-
-
 def pg_cpu():
     """CPU of the postmaster and its children (the daemon's pool connections among them)."""
     with open(postmaster_pid_file) as f:
@@ -55,55 +50,6 @@ def pg_cpu():
         except OSError:
             pass
     return total
-
-
-def thread_cpu():
-    """CPU seconds of each daemon thread, by thread id."""
-    out = {}
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            out[tid] = cpu_seconds(f"{pid}/task/{tid}")
-        except OSError:
-            pass
-    return out
-
-
-def status(field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def socket_drops(port):
-    """Datagrams the kernel dropped for a full receive buffer on our socket at `port`."""
-    suffix = f":{int(port):04X}"
-    with open("/proc/net/udp") as f:
-        for line in f.readlines()[1:]:
-            fields = line.split()
-            if fields[1].endswith(suffix):
-                return int(fields[-1])
-    return 0
-
-
-def udp_drops():
-    with open("/proc/net/snmp") as f:
-        rows = [l.split() for l in f if l.startswith("Udp:")]
-    return int(dict(zip(rows[0][1:], rows[1][1:]))["RcvbufErrors"])
-
-
-def machine_busy():
-    """CPU seconds of everything on the machine, other people's builds included. The cgroup
-    counter is exact; /proc/stat samples at ticks and misses short bursts of a mostly idle
-    CPU, which is what a UDP server under load looks like."""
-    try:
-        with open("/sys/fs/cgroup/cpuacct/cpuacct.usage") as f:
-            return int(f.read()) / 1e9
-    except OSError:
-        with open("/proc/stat") as f:
-            values = [int(v) for v in f.readline().split()[1:]]
-        return (sum(values[:8]) - values[3] - values[4]) / tick
 
 
 def rtt_percentiles(pattern_dir):
@@ -141,18 +87,6 @@ def unexpected(path):
             + f"; {len(users)} extension(s): {' '.join(sorted(users)[:5])}")
 
 
-def wait_for_quiet(limit=300):
-    """Two cores shared with other people's builds: start a step only when the machine has
-    been nearly idle for 3 s (less than 15% of a core besides the daemon), or after `limit`."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        b0, d0 = machine_busy(), cpu_seconds(pid)
-        time.sleep(3)
-        if (machine_busy() - b0) - (cpu_seconds(pid) - d0) < 0.45:
-            return
-    print(f"   (the machine stayed busy for {limit} s; measuring anyway)")
-
-
 def psql(sql):
     command = [os.path.join(root, "scripts", "pg-cluster"), "psql", f"{work}/pg",
                "-d", "callcenterd", "-Atc", sql]
@@ -171,18 +105,9 @@ def sipp_stats(path):
     return dict(zip(lines[0], lines[-1]))
 
 
-def wait_until(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 if not wait_until(lambda: metrics().get("callcenterd_sip_accounts", 0) >= users, 30):
     sys.exit("run-sip-register: the daemon did not load the accounts; see its log")
-print(f"== daemon: {status('Threads')} OS threads, {int(metrics()['callcenterd_sip_accounts'])} "
+print(f"== daemon: {status(pid, 'Threads')} OS threads, {int(metrics()['callcenterd_sip_accounts'])} "
       f"SIP accounts")
 
 header = ("target/s", "ok/s", "failed", "retrans", "p50/p99 ms", "daemon CPU", "CPU ms/REG",
@@ -192,9 +117,9 @@ print(" | ".join(header))
 results = []
 for i, rate in enumerate(rates):
     calls = rate * seconds
-    wait_for_quiet()
+    wait_for_quiet(pid, 300)
     m0, d0, p0, w0, u0 = metrics(), cpu_seconds(pid), pg_cpu(), rows_written(), udp_drops()
-    b0, s0, t0 = machine_busy(), socket_drops(sip), thread_cpu()
+    b0, s0, t0 = machine_busy(), socket_drops(sip), thread_cpu(pid)
     stat = f"{work}/stat-{rate}.csv"
     command = ["sipp", "-sf", f"{work}/register_bench.xml", f"127.0.0.1:{sip}",
                "-i", "127.0.0.1", "-p", sipp_port, "-t", "u1", "-inf", f"{work}/users.csv",
@@ -221,10 +146,10 @@ for i, rate in enumerate(rates):
         if time.monotonic() >= next_sample:
             next_sample += 1
             peak_txn = max(peak_txn, metrics().get("callcenterd_sip_transactions", 0))
-            peak_rss = max(peak_rss, status("VmRSS"))
+            peak_rss = max(peak_rss, status(pid, "VmRSS"))
         time.sleep(0.02)
     wall = time.monotonic() - start
-    d1, p1, m1, b1, t1 = cpu_seconds(pid), pg_cpu(), metrics(), machine_busy(), thread_cpu()
+    d1, p1, m1, b1, t1 = cpu_seconds(pid), pg_cpu(), metrics(), machine_busy(), thread_cpu(pid)
     if profile:
         profile.send_signal(2)
         profile.wait()
@@ -271,8 +196,8 @@ def highest(rows):
 clean = [r for r in results if r[2] == 0 and r[1] >= 0.95 * r[0]]
 print(f"== highest target rate kept (achieved within 5%) with 0 failed calls: {highest(clean)}; "
       f"also without a retransmission: {highest([r for r in clean if r[3] == 0])}")
-print(f"== daemon memory: VmHWM {status('VmHWM') / 1024:.0f} MB, "
-      f"VmRSS {status('VmRSS') / 1024:.0f} MB; "
+print(f"== daemon memory: VmHWM {status(pid, 'VmHWM') / 1024:.0f} MB, "
+      f"VmRSS {status(pid, 'VmRSS') / 1024:.0f} MB; "
       f"registrations in PostgreSQL: {psql('SELECT count(*) FROM sip_registrations')}")
 with open(f"{work}/daemon.log") as f:
     warnings = [l for l in f if re.search(r"warn|error|critical", l, re.IGNORECASE)]
