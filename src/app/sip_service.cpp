@@ -360,6 +360,10 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
     counter("callcenterd_sip_malformed_total", "Malformed SIP messages (dropped or 400)",
             {{"transport", t}},
             [this, kind] { return double(stack_.stats().transports.of(kind).malformed); });
+    counter("callcenterd_sip_send_failures_total",
+            "SIP messages not sent (no route, connection gone, full send queue)",
+            {{"transport", t}},
+            [this, kind] { return double(stack_.stats().transports.of(kind).send_failures); });
     gauge("callcenterd_sip_connections", "Open SIP connections", {{"transport", t}},
           [this, kind] { return double(stack_.stats().transports.of(kind).connections_open); });
   }

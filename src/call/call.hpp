@@ -205,10 +205,14 @@ class call : public std::enable_shared_from_this<call> {
   sip::sip_message make_invite(leg& to, const sip::sip_uri& target, const party& from,
                                std::string body);
   std::string contact_for(const sip::flow& path) const;
-  /// A client callback that runs `handler(*this, event)` on the call's strand.
+  /// A client callback that runs `handler(*this, event)` on the call's strand while the call
+  /// lives. It holds the call weakly: a client INVITE transaction keeps its callback 32 s
+  /// after the 2xx (RFC 6026 Accepted), and the whole call with it would outlive the hang-up.
   template <class Handler>
   sip::client_callback on_strand(Handler handler) {
-    return [self = shared_from_this(), handler](const sip::client_event& event) {
+    return [weak = weak_from_this(), handler](const sip::client_event& event) {
+      auto self = weak.lock();
+      if (!self) return;  // the call has ended and nobody holds it any more
       boost::asio::post(self->strand_, [self, handler, event] { handler(*self, event); });
     };
   }

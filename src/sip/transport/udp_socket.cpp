@@ -107,13 +107,22 @@ void udp_socket::enqueue(datagram d) {
     // A datagram is lost either way; dropping the newest keeps the socket serving others.
     bump(counters.queue_overflows);
     bump(counters.send_failures);
-    spdlog::warn("sip: udp port {}: send queue full; datagram to {} dropped", local_.local_port,
-                 d.to.address().to_string());
+    warn_dropped(d.to);
     return;
   }
   queued_bytes_ += d.bytes.size();
   queue_.push_back(std::move(d));
   if (!sending_) do_send();
+}
+
+void udp_socket::warn_dropped(const udp::endpoint& to) {
+  ++unreported_drops_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_drop_warning_ < std::chrono::seconds(1)) return;
+  spdlog::warn("sip: udp port {}: send queue full; {} datagram(s) dropped, the last to {}",
+               local_.local_port, unreported_drops_, to.address().to_string());
+  unreported_drops_ = 0;
+  last_drop_warning_ = now;
 }
 
 void udp_socket::do_send() {

@@ -3,6 +3,8 @@
 #include <array>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <string>
@@ -41,6 +43,9 @@ class udp_socket : public std::enable_shared_from_this<udp_socket> {
   void enqueue(datagram d);
   void do_send();
   void on_sent(const boost::system::error_code& ec);
+  /// Logs a datagram dropped on a full send queue, at most one line a second with the count:
+  /// under overload a line per datagram would add to the load that caused it.
+  void warn_dropped(const boost::asio::ip::udp::endpoint& to);
 
   const std::shared_ptr<transport_core> core_;
   const strand_type strand_;
@@ -53,6 +58,8 @@ class udp_socket : public std::enable_shared_from_this<udp_socket> {
   std::size_t queued_bytes_ = 0;
   bool sending_ = false;
   bool closed_ = false;
+  std::uint64_t unreported_drops_ = 0;
+  std::chrono::steady_clock::time_point last_drop_warning_{};
 };
 
 }  // namespace callcenterd::sip::transport_detail

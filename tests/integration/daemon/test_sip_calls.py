@@ -82,6 +82,7 @@ class LocalAnswerTest(CallTestCase):
         # 401 to the first INVITE; 200 to the second and to the BYE.
         self.assertEqual(metric('callcenterd_sip_responses_sent_total{class="4xx"}'), 1)
         self.assertEqual(metric('callcenterd_sip_responses_sent_total{class="2xx"}'), 2)
+        self.assertEqual(metric('callcenterd_sip_send_failures_total{transport="udp"}'), 0)
 
     def test_hold_and_resume_by_re_invite_are_answered(self):
         self.call("uac_hold.xml", "8000")
