@@ -340,8 +340,13 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
             {{"class", status_class}},
             [this, i] { return double(stack_.stats().responses_out_by_class[i]); });
   }
-  gauge("callcenterd_sip_transactions", "Live SIP transactions", {},
+  gauge("callcenterd_sip_transactions", "SIP transactions in progress", {},
         [this] { return double(stack_.stats().transactions.active.total()); });
+  gauge("callcenterd_sip_answered_held", "Answers to UDP requests held for retransmissions", {},
+        [this] { return double(stack_.stats().transactions.answered_held); });
+  counter("callcenterd_sip_answered_evicted_total",
+          "Held answers dropped before Timer J because limits.max_answered was reached", {},
+          [this] { return double(stack_.stats().transactions.answered_evicted); });
   counter("callcenterd_sip_transactions_total", "SIP transactions created", {},
           [this] { return double(stack_.stats().transactions.created.total()); });
   counter("callcenterd_sip_retransmissions_total", "SIP messages retransmitted by timers", {},

@@ -43,6 +43,7 @@ sip::stack_settings to_stack_settings(const config::sip_settings& sip, unsigned 
   out.transactions.t4 = sip.timers.t4;
   out.transactions.timer_d = std::max(std::chrono::milliseconds(32000), 64 * sip.timers.t1);
   out.transactions.max_transactions = sip.limits.max_transactions;
+  out.transactions.max_answered = sip.limits.max_answered;
   out.threads = threads;
   out.advertised_host = sip.advertised_address;
   out.user_agent = sip.user_agent;

@@ -163,6 +163,7 @@ void read_limits(section_reader& in, sip_limit_settings& out) {
   in.integer<unsigned>("max_calls", out.max_calls, 1, 1000000);
   in.integer<unsigned>("max_call_rate_per_source", out.max_call_rate_per_source, 1, 1000000);
   in.integer<std::size_t>("max_transactions", out.max_transactions, 100, 10000000);
+  in.integer<std::size_t>("max_answered", out.max_answered, 100, 100000000);
   in.integer<unsigned>("max_connections", out.max_connections, 1, 1000000);
 }
 

@@ -77,7 +77,11 @@ struct sip_limit_settings {
   unsigned max_calls = 2000;
   /// New calls per second from one source address (a token bucket of that rate and depth).
   unsigned max_call_rate_per_source = 200;
+  /// SIP transactions in progress per I/O thread; a new request beyond it gets 503.
   std::size_t max_transactions = 100000;
+  /// Answers to UDP non-INVITE requests held for retransmissions (Timer J) per I/O thread;
+  /// beyond it the oldest is dropped early.
+  std::size_t max_answered = 400000;
   unsigned max_connections = 10000;
   bool operator==(const sip_limit_settings&) const = default;
 };

@@ -34,9 +34,13 @@ struct transaction_settings {
   /// "z9hG4bK.s3.") so responses can be routed back to the shard that sent the request. Must
   /// start with the RFC 3261 magic cookie "z9hG4bK".
   std::string branch_prefix = "z9hG4bK";
-  /// Live transactions above which new server requests are refused with 503 and Retry-After,
-  /// without creating a transaction. CANCEL is still served: it frees resources.
+  /// Transactions in progress above which new server requests are refused with 503 and
+  /// Retry-After, without creating a transaction. CANCEL is still served: it frees resources.
+  /// Answered UDP non-INVITE requests held for Timer J do not count: see max_answered.
   std::size_t max_transactions = 100000;
+  /// Final answers to UDP non-INVITE requests held for Timer J (64×T1) to answer
+  /// retransmissions. When full, the oldest is dropped early: no request is refused for it.
+  std::size_t max_answered = 400000;
   /// The Retry-After of those 503 responses.
   std::chrono::seconds overload_retry_after{5};
   /// Server header stamped on responses the layer generates itself (100, 400, 481, 482, 503,
@@ -66,6 +70,8 @@ struct transaction_counts {
 /// What the layer has done since it was built. Plain value.
 struct transaction_stats {
   transaction_counts active;                   ///< transactions alive now
+  std::uint64_t answered_held = 0;             ///< UDP non-INVITE answers held for Timer J
+  std::uint64_t answered_evicted = 0;          ///< of those, dropped early: max_answered
   transaction_counts created;                  ///< transactions ever created
   std::uint64_t retransmissions_sent = 0;      ///< requests and responses resent by timers
   std::uint64_t retransmissions_absorbed = 0;  ///< duplicates answered or swallowed

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "answered_requests.hpp"
 #include "callcenterd/sip/transaction_layer.hpp"
 #include "essentials.hpp"
 #include "timer_queue.hpp"
@@ -30,8 +31,8 @@ class transaction_layer::impl final : public txn::transaction_context {
   void send_stateless(const sip_message& message, const flow& destination);
   void on_time(clock_time now);
   std::optional<clock_time> next_deadline();
-  const transaction_stats& stats() const { return stats_; }
-  std::size_t size() const { return registry_.size(); }
+  transaction_stats stats() const;
+  std::size_t size() const { return registry_.size() + answered_.size(); }
 
   // transaction_context
   void send(const flow& destination, const std::string& bytes) override;
@@ -68,6 +69,8 @@ class transaction_layer::impl final : public txn::transaction_context {
   void create_server(const received_message& request, const txn::essentials& e, std::string key,
                      std::string dialog, clock_time now);
   bool is_merged(const std::string& dialog, const std::string& key) const;
+  /// Answers a retransmission of an answered UDP request from answered_; false if none.
+  bool repeat_answer(const std::string& key, const txn::essentials& e);
   void reply_stateless(const received_message& request, int status, std::string_view reason);
   std::string local_tag(const sip_message& request) const;
 
@@ -86,6 +89,7 @@ class transaction_layer::impl final : public txn::transaction_context {
   }
   txn::transaction* add(std::unique_ptr<txn::transaction> tx);
   void settle(txn::transaction* tx);
+  void file_answer(txn::transaction& tx);
   void retire(transaction_id id);
   void sweep();
   bool live(const txn::timer_entry& entry) const;
@@ -99,6 +103,7 @@ class transaction_layer::impl final : public txn::transaction_context {
   std::unordered_map<std::string, transaction_id> server_keys_;
   std::unordered_map<std::string, transaction_id> dialogs_;
   std::vector<std::unique_ptr<txn::transaction>> retired_;
+  txn::answered_requests answered_;
   txn::timer_queue timers_;
   std::size_t armed_ = 0;
   transaction_id next_id_ = 1;

@@ -98,6 +98,7 @@ void transaction_layer::impl::on_request(const received_message& message, clock_
       return;
     }
   }
+  if (repeat_answer(key, e)) return;
   if (request.method() == "CANCEL") {
     on_cancel(message, e, std::move(key), now);
     return;
@@ -195,9 +196,19 @@ void transaction_layer::impl::create_server(const received_message& request,
 bool transaction_layer::impl::is_merged(const std::string& dialog, const std::string& key) const {
   // §8.2.2.2: same From tag, Call-ID and CSeq as a live transaction, yet another branch.
   auto it = dialogs_.find(dialog);
-  if (it == dialogs_.end()) return false;
+  if (it == dialogs_.end()) return answered_.merged(dialog, key);
   const auto* other = find(it->second);
   return other != nullptr && other->match_key != key;
+}
+
+bool transaction_layer::impl::repeat_answer(const std::string& key, const txn::essentials& e) {
+  const auto* answer = answered_.find(key);
+  if (answer == nullptr || (is_legacy_key(key) && answer->request_to_tag != e.to_tag)) {
+    return false;
+  }
+  ++stats_.retransmissions_absorbed;
+  sender_.send(answer->peer, answer->bytes);
+  return true;
 }
 
 void transaction_layer::impl::reply_stateless(const received_message& request, int status,

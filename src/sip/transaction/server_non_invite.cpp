@@ -21,14 +21,14 @@ bool server_non_invite::respond(const sip_message& response, clock_time now) {
   } else if (reliable()) {
     state_ = state::terminated;  // Timer J is zero
   } else {
-    state_ = state::completed;
-    arm(timer_slot::lifetime, timer_64t1(), now);  // Timer J
+    state_ = state::completed;  // the layer holds the answer for Timer J
+    completed_at_ = now;
   }
   return true;
 }
 
-void server_non_invite::on_timer(timer_slot slot, clock_time) {
-  if (slot == timer_slot::lifetime && state_ == state::completed) state_ = state::terminated;
+void server_non_invite::on_timer(timer_slot, clock_time) {
+  // No timer of its own: Timer J runs in the layer's answered_requests.
 }
 
 }  // namespace callcenterd::sip::txn

@@ -46,7 +46,11 @@ std::string random_instance() {
 
 transaction_layer::impl::impl(transaction_settings settings, transport_sender& sender,
                               transaction_user& user)
-    : settings_(std::move(settings)), sender_(sender), user_(user), instance_(random_instance()) {
+    : settings_(std::move(settings)),
+      sender_(sender),
+      user_(user),
+      answered_(settings_.max_answered),
+      instance_(random_instance()) {
   if (!settings_.branch_prefix.starts_with(txn::magic_cookie)) {
     throw std::invalid_argument("SIP branch prefix must start with z9hG4bK");
   }
@@ -150,6 +154,7 @@ void transaction_layer::impl::send_stateless(const sip_message& message, const f
 
 void transaction_layer::impl::on_time(clock_time now) {
   entry_guard guard(*this);
+  answered_.expire(now);
   while (!timers_.empty() && timers_.top().deadline <= now) {
     const auto entry = timers_.top();
     timers_.pop();
@@ -164,8 +169,17 @@ void transaction_layer::impl::on_time(clock_time now) {
 
 std::optional<txn::clock_time> transaction_layer::impl::next_deadline() {
   while (!timers_.empty() && !live(timers_.top())) timers_.pop();
-  if (timers_.empty()) return std::nullopt;
-  return timers_.top().deadline;
+  auto answers = answered_.next_deadline();
+  if (timers_.empty()) return answers;
+  const auto timer = timers_.top().deadline;
+  return answers && *answers < timer ? *answers : timer;
+}
+
+transaction_stats transaction_layer::impl::stats() const {
+  auto copy = stats_;
+  copy.answered_held = answered_.size();
+  copy.answered_evicted = answered_.evicted();
+  return copy;
 }
 
 void transaction_layer::impl::send(const flow& destination, const std::string& bytes) {
@@ -226,7 +240,17 @@ txn::transaction* transaction_layer::impl::add(std::unique_ptr<txn::transaction>
 }
 
 void transaction_layer::impl::settle(txn::transaction* tx) {
-  if (tx != nullptr && tx->done()) retire(tx->id());
+  if (tx == nullptr || !tx->done()) return;
+  if (tx->kind() == transaction_kind::server_non_invite) file_answer(*tx);
+  retire(tx->id());
+}
+
+void transaction_layer::impl::file_answer(txn::transaction& tx) {
+  auto& server = static_cast<txn::server_non_invite&>(tx);
+  if (server.current() != txn::server_non_invite::state::completed) return;
+  answered_.add(server.match_key, server.dialog_key,
+                {server.take_last_response(), server.peer(), server.request_to_tag()},
+                server.completed_at() + 64 * settings_.t1);  // Timer J
 }
 
 void transaction_layer::impl::retire(transaction_id id) {

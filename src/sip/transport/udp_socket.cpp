@@ -1,9 +1,13 @@
 #include "udp_socket.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <cerrno>
+#include <mutex>
+#include <system_error>
 #include <utility>
 
 #include "inbound.hpp"
@@ -14,6 +18,14 @@ namespace callcenterd::sip::transport_detail {
 
 namespace asio = boost::asio;
 using udp = asio::ip::udp;
+
+namespace {
+
+// Datagrams read per wake-up of the receive loop before it yields to other work: enough to
+// empty a burst, few enough that one busy socket cannot starve the rest of the io_context.
+constexpr int receive_batch = 64;
+
+}  // namespace
 
 udp_socket::udp_socket(std::shared_ptr<transport_core> core, strand_type strand)
     : core_(std::move(core)), strand_(std::move(strand)), socket_(strand_) {}
@@ -30,6 +42,8 @@ boost::system::error_code udp_socket::open(const udp::endpoint& endpoint) {
     socket_.set_option(asio::socket_base::receive_buffer_size(4 << 20), ignored);
     socket_.bind(endpoint, ec);
   }
+  // Non-blocking, so the receive loop can drain without waiting and send_now never blocks.
+  if (!ec) socket_.non_blocking(true, ec);
   udp::endpoint bound;
   if (!ec) bound = socket_.local_endpoint(ec);
   if (ec) {
@@ -40,6 +54,7 @@ boost::system::error_code udp_socket::open(const udp::endpoint& endpoint) {
   local_.transport = transport_kind::udp;
   local_.local_address = bound.address();
   local_.local_port = bound.port();
+  open_for_direct_sends_ = true;
   return {};
 }
 
@@ -49,6 +64,8 @@ void udp_socket::start() {
 
 void udp_socket::close() {
   asio::post(strand_, [self = shared_from_this()] {
+    const std::unique_lock lock(self->descriptor_mutex_);
+    self->open_for_direct_sends_ = false;
     self->closed_ = true;
     boost::system::error_code ignored;
     self->socket_.close(ignored);
@@ -69,42 +86,79 @@ void udp_socket::on_receive(const boost::system::error_code& ec, std::size_t rec
     // ICMP errors for earlier sends and the like concern one peer, not the socket.
     spdlog::debug("sip: udp receive on port {}: {}", local_.local_port, ec.message());
   } else {
-    auto& counters = core_->counters(transport_kind::udp);
-    bump(counters.bytes_in, received);
-    std::string bytes(receive_buffer_.data(), received);
-    if (is_keep_alive(bytes)) {
-      bump(counters.keep_alives_in);
-    } else {
-      flow source = local_;
-      source.remote_address = sender_.address();
-      source.remote_port = sender_.port();
-      // Parsing and the listener run wherever the io_context finds a free thread; this
-      // strand only moves bytes.
-      asio::post(core_->io(), [self = shared_from_this(), source, bytes = std::move(bytes)] {
-        if (auto reply = self->core_->handle_inbound(source, bytes)) {
-          self->send_to({source.remote_address, source.remote_port}, std::move(*reply));
-        }
-      });
+    dispatch_datagram(received);
+    for (int more = 1; more < receive_batch; ++more) {
+      boost::system::error_code next_ec;
+      const auto next = socket_.receive_from(asio::buffer(receive_buffer_), sender_, 0, next_ec);
+      if (next_ec) break;  // would_block: drained; anything else: the async receive reports it
+      dispatch_datagram(next);
     }
   }
   do_receive();
 }
 
+void udp_socket::dispatch_datagram(std::size_t received) {
+  auto& counters = core_->counters(transport_kind::udp);
+  bump(counters.bytes_in, received);
+  std::string bytes(receive_buffer_.data(), received);
+  if (is_keep_alive(bytes)) {
+    bump(counters.keep_alives_in);
+    return;
+  }
+  flow source = local_;
+  source.remote_address = sender_.address();
+  source.remote_port = sender_.port();
+  // Parsing and the listener run wherever the io_context finds a free thread; this strand
+  // only moves bytes.
+  asio::post(core_->io(), [self = shared_from_this(), source, bytes = std::move(bytes)] {
+    if (auto reply = self->core_->handle_inbound(source, bytes)) {
+      self->send_to({source.remote_address, source.remote_port}, std::move(*reply));
+    }
+  });
+}
+
 void udp_socket::send_to(const udp::endpoint& to, std::string bytes) {
+  if (send_now(to, bytes)) return;
+  waiting_.fetch_add(1, std::memory_order_acq_rel);
   asio::post(strand_, [self = shared_from_this(), d = datagram{to, std::move(bytes)}]() mutable {
     self->enqueue(std::move(d));
   });
 }
 
+bool udp_socket::send_now(const udp::endpoint& to, const std::string& bytes) {
+  if (waiting_.load(std::memory_order_acquire) != 0) return false;
+  const std::shared_lock lock(descriptor_mutex_);
+  if (!open_for_direct_sends_.load(std::memory_order_relaxed)) return false;
+  // A datagram socket's sendto is atomic in the kernel, so threads may send side by side.
+  const auto sent = ::sendto(socket_.native_handle(), bytes.data(), bytes.size(),
+                             MSG_DONTWAIT | MSG_NOSIGNAL, to.data(), to.size());
+  auto& counters = core_->counters(transport_kind::udp);
+  if (sent >= 0) {
+    bump(counters.messages_out);
+    bump(counters.bytes_out, bytes.size());
+    return true;
+  }
+  const int error = errno;
+  if (error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS || error == EINTR) {
+    return false;  // the kernel's buffer is full for now: the strand's queue waits for room
+  }
+  bump(counters.send_failures);
+  spdlog::debug("sip: udp send to {}: {}", to.address().to_string(),
+                std::generic_category().message(error));
+  return true;
+}
+
 void udp_socket::enqueue(datagram d) {
   auto& counters = core_->counters(transport_kind::udp);
   if (closed_) {
+    waiting_.fetch_sub(1, std::memory_order_acq_rel);
     bump(counters.send_failures);
     return;
   }
   const auto limit = core_->settings().max_queued_bytes_per_connection;
   if (d.bytes.size() > limit || queued_bytes_ > limit - d.bytes.size()) {
     // A datagram is lost either way; dropping the newest keeps the socket serving others.
+    waiting_.fetch_sub(1, std::memory_order_acq_rel);
     bump(counters.queue_overflows);
     bump(counters.send_failures);
     warn_dropped(d.to);
@@ -146,8 +200,10 @@ void udp_socket::on_sent(const boost::system::error_code& ec) {
   }
   queued_bytes_ -= sent.bytes.size();
   queue_.pop_front();
+  waiting_.fetch_sub(1, std::memory_order_acq_rel);
   if (closed_) {
     bump(counters.send_failures, queue_.size());
+    waiting_.fetch_sub(queue_.size(), std::memory_order_acq_rel);
     queue_.clear();
     queued_bytes_ = 0;
     return;

@@ -219,6 +219,8 @@ stack_stats sip_stack::stats() const {
     };
     add(t.active, s.active);
     add(t.created, s.created);
+    t.answered_held += s.answered_held;
+    t.answered_evicted += s.answered_evicted;
     t.retransmissions_sent += s.retransmissions_sent;
     t.retransmissions_absorbed += s.retransmissions_absorbed;
     t.timeouts += s.timeouts;

@@ -85,6 +85,30 @@ class DefaultChallengesTest(SipTestCase):
             self.assertEqual(contacts, [f"<sip:{extension}@127.0.0.1:{uac.local_port}>;expires=600"])
         self.assertEqual(self.registrations(), 2)
 
+    def test_a_retransmitted_register_gets_the_same_answer_and_registers_once(self):
+        uri = f"sip:127.0.0.1:{self.daemon.sip_port}"
+        uac = UdpUac(self.daemon.sip_port)
+        self.addCleanup(uac.close)
+        _, headers = uac.register("1001")
+        challenge = challenge_params(next(v for n, v in headers if n == "www-authenticate"))
+        uac.cseq += 1
+        lines = [f"Contact: <sip:1001@127.0.0.1:{uac.local_port}>", "Expires: 600",
+                 "Authorization: " + UdpUac.authorization(challenge, "1001", "demo1001", uri)]
+        branch = "z9hG4bK-resent-1"
+        answers = []
+        for _ in range(3):  # the first answer "lost": the phone sends the same request again
+            uac._send("REGISTER", uri, "1001", "<sip:1001@127.0.0.1>", branch, lines)
+            answers.append(uac.sock.recvfrom(65536)[0])
+        self.assertTrue(answers[0].startswith(b"SIP/2.0 200 "), answers[0][:80])
+        self.assertEqual(answers[1], answers[0])
+        self.assertEqual(answers[2], answers[0])
+        metric = self.daemon.metric
+        self.assertEqual(metric('callcenterd_sip_register_total{outcome="ok"}'), 1)
+        # The two answered transactions are over; only their answers wait out Timer J.
+        self.assertEqual(metric("callcenterd_sip_transactions"), 0)
+        self.assertEqual(metric("callcenterd_sip_answered_held"), 2)
+        self.assertEqual(metric("callcenterd_sip_answered_evicted_total"), 0)
+
     def test_wrong_password_and_unknown_user_get_the_same_403(self):
         uri = f"sip:127.0.0.1:{self.daemon.sip_port}"
         answers = []

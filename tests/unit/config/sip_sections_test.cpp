@@ -43,7 +43,7 @@ sip:
   auth: {nonce_lifetime: 1m, max_failures: 5, failure_window: 10s, block_for: 1m,
          algorithms: [md5, sha-256]}
   limits: {max_message_size: 32KiB, max_calls: 50, max_call_rate_per_source: 7,
-           max_transactions: 1000, max_connections: 99}
+           max_transactions: 1000, max_answered: 5000, max_connections: 99}
   idle_timeout: 90s
   trace_messages: true
   user_agent: pbx
@@ -82,6 +82,8 @@ dids:
   EXPECT_EQ(sip.limits.max_message_size, 32u * 1024);
   EXPECT_EQ(sip.limits.max_call_rate_per_source, 7u);
   EXPECT_EQ(sip.idle_timeout, 90s);
+  EXPECT_EQ(sip.limits.max_transactions, 1000u);
+  EXPECT_EQ(sip.limits.max_answered, 5000u);
   EXPECT_TRUE(sip.trace_messages);
   ASSERT_EQ(sip.trunks.size(), 1u);
   const auto& trunk = sip.trunks[0];
