@@ -130,20 +130,32 @@ std::vector<std::string> sip_message::header_values(std::string_view name) const
 }
 
 std::string to_string(const sip_message& message) {
+  // Sized exactly up front: one allocation, and no spare capacity in answers that are held
+  // for retransmissions (a 600-byte answer grown by doubling would keep 1 kB).
+  const std::string start_text =
+      message.is_request() ? to_string(message.request_uri()) : std::to_string(message.status());
+  const std::string length_text = std::to_string(message.body().size());
+  std::size_t size = message.is_request()
+                         ? message.method().size() + 1 + start_text.size() + 10  // " SIP/2.0\r\n"
+                         : 8 + start_text.size() + 1 + message.reason().size() + 2;
+  for (const auto& h : message.headers()) {
+    if (same_header_name(h.name, "Content-Length")) continue;
+    size += expand_header_name(h.name).size() + 2 + h.value.size() + 2;
+  }
+  size += 16 + length_text.size() + 4 + message.body().size();
   std::string out;
-  out.reserve(256 + message.body().size());
+  out.reserve(size);
   if (message.is_request()) {
-    out.append(message.method()).append(" ").append(to_string(message.request_uri()));
-    out.append(" SIP/2.0\r\n");
+    out.append(message.method()).append(" ").append(start_text).append(" SIP/2.0\r\n");
   } else {
-    out.append("SIP/2.0 ").append(std::to_string(message.status())).append(" ");
+    out.append("SIP/2.0 ").append(start_text).append(" ");
     out.append(message.reason()).append("\r\n");
   }
   for (const auto& h : message.headers()) {
     if (same_header_name(h.name, "Content-Length")) continue;
     out.append(expand_header_name(h.name)).append(": ").append(h.value).append("\r\n");
   }
-  out.append("Content-Length: ").append(std::to_string(message.body().size()));
+  out.append("Content-Length: ").append(length_text);
   out.append("\r\n\r\n").append(message.body());
   return out;
 }

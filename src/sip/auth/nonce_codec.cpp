@@ -1,8 +1,9 @@
 #include "nonce_codec.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
@@ -21,23 +22,44 @@ constexpr std::size_t payload_size = 20;
 constexpr std::size_t mac_size = 16;
 constexpr std::size_t random_offset = 12;
 
-using mac_bytes = std::array<unsigned char, EVP_MAX_MD_SIZE>;
+// HMAC-SHA256 keyed with `secret`, ready for update; null when OpenSSL cannot provide it.
+evp_mac_ctx_st* keyed_hmac(const std::string& secret) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  EVP_MAC_CTX* context = mac == nullptr ? nullptr : EVP_MAC_CTX_new(mac);
+  EVP_MAC_free(mac);  // the context holds its own reference
+  if (context == nullptr) return nullptr;
+  std::string digest = "SHA256";
+  const std::array<OSSL_PARAM, 2> params{
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest.data(), 0),
+      OSSL_PARAM_construct_end()};
+  if (EVP_MAC_init(context, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
+                   params.data()) != 1) {
+    EVP_MAC_CTX_free(context);
+    return nullptr;
+  }
+  return context;
+}
 
-std::optional<mac_bytes> compute_mac(const std::string& secret, const std::uint8_t* payload) {
+}  // namespace
+
+void nonce_codec::mac_context_free::operator()(evp_mac_ctx_st* context) const {
+  EVP_MAC_CTX_free(context);
+}
+
+std::optional<nonce_codec::mac_bytes> nonce_codec::mac_of(const std::uint8_t* payload) const {
+  mac_context context(keyed_ ? EVP_MAC_CTX_dup(keyed_.get()) : nullptr);
   mac_bytes out{};
-  unsigned int length = 0;
-  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), payload, payload_size,
-           out.data(), &length) == nullptr) {
+  std::size_t length = 0;
+  if (!context || EVP_MAC_update(context.get(), payload, payload_size) != 1 ||
+      EVP_MAC_final(context.get(), out.data(), &length, out.size()) != 1 || length != out.size()) {
     spdlog::error("sip auth: HMAC-SHA256 unavailable for nonces");
     return std::nullopt;
   }
   return out;
 }
 
-}  // namespace
-
 nonce_codec::nonce_codec(std::string secret, clock::duration lifetime)
-    : secret_(std::move(secret)), lifetime_(lifetime) {}
+    : secret_(std::move(secret)), keyed_(keyed_hmac(secret_)), lifetime_(lifetime) {}
 
 std::string nonce_codec::issue(clock::time_point now) const {
   std::vector<std::uint8_t> bytes(payload_size + mac_size);
@@ -50,7 +72,7 @@ std::string nonce_codec::issue(clock::time_point now) const {
     spdlog::warn("sip auth: no randomness for a nonce; relying on the counter");
   }
   // Without a MAC the nonce keeps zeros there and check() refuses it: we fail closed.
-  if (auto mac = compute_mac(secret_, bytes.data())) {
+  if (auto mac = mac_of(bytes.data())) {
     std::copy_n(mac->begin(), mac_size, bytes.begin() + payload_size);
   }
   return base64url_encode(bytes);
@@ -60,7 +82,7 @@ nonce_check nonce_codec::check(std::string_view nonce, clock::time_point now) co
   if (nonce.size() != nonce_length) return {};
   auto bytes = base64url_decode(nonce);
   if (!bytes || bytes->size() != payload_size + mac_size) return {};
-  auto mac = compute_mac(secret_, bytes->data());
+  auto mac = mac_of(bytes->data());
   if (!mac || CRYPTO_memcmp(mac->data(), bytes->data() + payload_size, mac_size) != 0) return {};
 
   std::uint64_t millis = 0;

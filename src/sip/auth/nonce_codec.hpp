@@ -3,11 +3,16 @@
 // Stateless server nonces: the issue time and some randomness under an HMAC, so that any
 // thread can tell our fresh nonces from old or forged ones without a shared table.
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+
+struct evp_mac_ctx_st;
 
 namespace callcenterd::sip::auth_detail {
 
@@ -42,7 +47,20 @@ class nonce_codec {
   nonce_check check(std::string_view nonce, clock::time_point now) const;
 
  private:
+  struct mac_context_free {
+    void operator()(evp_mac_ctx_st* context) const;
+  };
+  using mac_context = std::unique_ptr<evp_mac_ctx_st, mac_context_free>;
+  using mac_bytes = std::array<unsigned char, 32>;
+
+  /// HMAC-SHA256 of a 20-byte payload; nullopt when OpenSSL fails.
+  std::optional<mac_bytes> mac_of(const std::uint8_t* payload) const;
+
   const std::string secret_;
+  // Keyed once and only copied afterwards: a copy skips the algorithm lookups and the key
+  // schedule that a one-shot HMAC() repeats on every nonce (three per registration). Never
+  // modified after construction, so threads may copy it side by side.
+  mac_context keyed_;
   const clock::duration lifetime_;
   // Keeps nonces unique even if the random source ever fails.
   mutable std::atomic<std::uint32_t> counter_{0};

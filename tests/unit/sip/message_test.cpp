@@ -81,5 +81,23 @@ TEST(sip_message_serialize, writes_canonical_text_with_correct_length) {
             "SIP/2.0 486 Busy Here\r\nContent-Length: 0\r\n\r\n");
 }
 
+TEST(sip_message_serialize, text_is_allocated_at_its_exact_size) {
+  // Answers are held 32 s for retransmissions; spare capacity would be held with them.
+  auto response = sip_message::make_response(200, "OK");
+  for (int i = 0; i < 12; ++i) {
+    response.add_header("Via", "SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bK.peer." +
+                                   std::to_string(i) + ";received=198.51.100.7;rport=5060");
+  }
+  response.set_body(std::string(100, 'x'));
+  const auto text = to_string(response);
+  EXPECT_GT(text.size(), 700U);
+  EXPECT_EQ(text.capacity(), text.size());
+  auto uri = parse_uri("sip:bob@example.com");
+  ASSERT_TRUE(uri);
+  const auto request = to_string(sip_message::make_request("OPTIONS", *uri));
+  EXPECT_EQ(request, "OPTIONS sip:bob@example.com SIP/2.0\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(request.capacity(), request.size());
+}
+
 }  // namespace
 }  // namespace callcenterd::sip

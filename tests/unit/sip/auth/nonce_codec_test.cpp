@@ -1,10 +1,16 @@
 #include "nonce_codec.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
+#include <algorithm>
+#include <array>
 #include <set>
 #include <thread>
 #include <vector>
+
+#include "auth_text.hpp"
 
 namespace callcenterd::sip::auth_detail {
 namespace {
@@ -29,6 +35,22 @@ TEST(nonce_codec, fresh_until_lifetime_then_stale) {
   }
   // A caller whose clock reading is older than the issuer's still sees a fresh nonce.
   EXPECT_EQ(codec.check(nonce, t0 - 5s).state, nonce_state::fresh);
+}
+
+TEST(nonce_codec, the_mac_is_hmac_sha256_of_the_payload_under_the_secret) {
+  const std::string secret = "a secret of the process";
+  nonce_codec codec(secret, 300s);
+  for (int i = 0; i < 3; ++i) {  // the keyed context is copied, never used up
+    auto bytes = base64url_decode(codec.issue(t0 + std::chrono::seconds(i)));
+    ASSERT_TRUE(bytes);
+    ASSERT_EQ(bytes->size(), 36U);
+    std::array<unsigned char, EVP_MAX_MD_SIZE> expected{};
+    unsigned int length = 0;
+    ASSERT_NE(HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), bytes->data(), 20,
+                   expected.data(), &length),
+              nullptr);
+    EXPECT_TRUE(std::equal(bytes->begin() + 20, bytes->end(), expected.begin()));
+  }
 }
 
 TEST(nonce_codec, only_our_secret_verifies) {
