@@ -102,6 +102,7 @@ call::call_settings to_call_settings(const config::sip_settings& sip) {
   out.max_calls = sip.limits.max_calls;
   out.max_call_rate_per_source = sip.limits.max_call_rate_per_source;
   out.server_header = sip.user_agent;
+  out.dialog_probe_interval = sip.dialog_probe_interval;
   for (const auto& trunk : sip.trunks) {
     out.trusted_sources.insert(out.trusted_sources.end(), trunk.allow.begin(), trunk.allow.end());
     if (!trunk.host.empty()) out.trunks.push_back(trunk_peer<call::trunk_endpoint>(trunk));

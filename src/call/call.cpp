@@ -16,7 +16,8 @@ call::call(std::shared_ptr<call_context> context, sip::received_message invite,
       target_(std::move(target)),
       caller_invite_(transaction),
       media_(context_->media.create()),
-      ring_timer_(strand_) {
+      ring_timer_(strand_),
+      probe_timer_(strand_) {
   auto tag = sip::new_token();
   if (auto d = sip::dialog_from_request(invite, tag)) {
     caller_.dialog = std::move(*d);
@@ -93,6 +94,7 @@ void call::answer_caller(std::string body) {
   respond(caller_invite_, caller_.invite, 200, {}, std::move(body));
   caller_.answered = true;
   if (caller_.timer) start_session_timer(caller_, *caller_.timer);
+  schedule_probes();
 }
 
 void call::refuse_caller(int status, std::string_view reason) {
@@ -181,6 +183,7 @@ void call::finish_if_done() {
   if (callee_ && !callee_->ended) return;
   finished_ = true;
   ring_timer_.cancel();
+  probe_timer_.cancel();
   // The session timers' waits hold the call: let them go now.
   for (auto* which : {&caller_, callee_ ? &*callee_ : nullptr}) {
     if (which != nullptr && which->timer_clock) which->timer_clock->cancel();

@@ -37,6 +37,8 @@ struct leg {
   std::optional<session_timer> timer;
   std::shared_ptr<boost::asio::steady_timer> timer_clock;
   std::uint64_t timer_generation = 0;  ///< tells a stale expiry from the current one
+  /// An OPTIONS asking whether the peer still has the dialog awaits its answer.
+  bool probing = false;
 };
 
 /// A re-INVITE or UPDATE from one leg waiting for the other leg's answer.
@@ -189,6 +191,13 @@ class call : public std::enable_shared_from_this<call> {
   void refuse_short_interval(sip::server_handle transaction, const sip::sip_message& request);
   leg* leg_with_call_id(std::string_view call_id);
 
+  // Dialog probes: in-dialog OPTIONS to answered legs without a session timer
+  // (call_dialog_probe.cpp).
+  /// Arms the next round of probes; from the first answer on, until the call finishes.
+  void schedule_probes();
+  void probe_legs();
+  void on_probe_answer(const std::string& call_id, const sip::client_event& event);
+
   // Shared helpers (call.cpp).
   void answer_locally();
   void answer_caller(std::string body);
@@ -237,6 +246,8 @@ class call : public std::enable_shared_from_this<call> {
   const trunk_endpoint* trunk_ = nullptr;  ///< the trunk the callee leg goes out through
   bool trunk_auth_sent_ = false;
   boost::asio::steady_timer ring_timer_;
+  boost::asio::steady_timer probe_timer_;
+  bool probes_scheduled_ = false;
 };
 
 }  // namespace callcenterd::call::detail

@@ -227,6 +227,7 @@ void read_sip(section_reader& in, sip_settings& out) {
   in.read_section("auth", [&](section_reader& s) { read_auth(s, out.auth); });
   in.read_section("limits", [&](section_reader& s) { read_limits(s, out.limits); });
   in.duration("idle_timeout", out.idle_timeout, seconds(10), hours(24));
+  in.duration("dialog_probe_interval", out.dialog_probe_interval, seconds(0), hours(24));
   in.boolean("trace_messages", out.trace_messages);
   in.text("user_agent", out.user_agent);
   std::set<std::string> names;

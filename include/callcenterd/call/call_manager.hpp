@@ -43,6 +43,10 @@ struct call_settings {
   std::chrono::seconds ring_timeout{60};
   /// 3xx responses followed per call before giving up.
   unsigned max_redirects = 3;
+  /// How often each answered leg without a session timer gets an in-dialog OPTIONS; a 481 or
+  /// no answer at all (408) means its peer lost the dialog (a BYE that never arrived, a phone
+  /// that rebooted) and the call ends. 0 disables the probes.
+  std::chrono::milliseconds dialog_probe_interval{std::chrono::minutes(1)};
   /// Trunks named by the dial plan's prefix routes.
   std::vector<trunk_endpoint> trunks;
 };

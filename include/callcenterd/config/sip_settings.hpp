@@ -131,6 +131,9 @@ struct sip_settings {
   sip_limit_settings limits;
   /// TCP, TLS and WebSocket connections without traffic for this long are closed.
   std::chrono::milliseconds idle_timeout = std::chrono::minutes(5);
+  /// How often an answered call leg without a session timer is asked, by OPTIONS inside its
+  /// dialog, whether its peer still has the dialog; 0 never asks.
+  std::chrono::milliseconds dialog_probe_interval = std::chrono::minutes(1);
   /// Logs every SIP message sent and received (debug level: first line; trace: whole text).
   bool trace_messages = false;
   std::string user_agent = "callcenterd";

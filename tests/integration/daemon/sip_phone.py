@@ -74,6 +74,9 @@ class UdpPhone:
         self.sock.settimeout(10.0)
         self.port = self.sock.getsockname()[1]
         self.contact = f"<sip:{extension}@127.0.0.1:{self.port}>"
+        # The status this phone answers the daemon's OPTIONS with; None leaves them
+        # unanswered, like a phone that is gone.
+        self.options_status = 200
         self.requests = []  # every request the daemon sent, in order, retransmissions once
         self._backlog = []  # requests not yet returned by next_request()
         self._responses = []  # responses received while waiting for another one
@@ -127,10 +130,14 @@ class UdpPhone:
         return Message(self.sock.recvfrom(65536)[0])
 
     def _note(self, request):
-        """Answers the requests that need nothing from the test (NOTIFY, BYE) and keeps each
-        new one (a retransmission is answered again, not kept twice)."""
+        """Answers the requests that need nothing from the test (NOTIFY, BYE, OPTIONS as
+        options_status says) and keeps each new one (a retransmission is answered again, not
+        kept twice)."""
         if request.method in ("NOTIFY", "BYE"):
             self._reply(request, 200, "OK")
+        elif request.method == "OPTIONS" and self.options_status is not None:
+            reasons = {200: "OK", 481: "Call/Transaction Does Not Exist"}
+            self._reply(request, self.options_status, reasons.get(self.options_status, "Other"))
         seen = any(r.method == request.method and r.header("via") == request.header("via")
                    for r in self.requests)
         if request.method == "ACK" or not seen:
@@ -246,6 +253,10 @@ class UdpPhone:
         dialog.target = uri_of(response.header("contact"))
         self._request("ACK", dialog.target, dialog, dialog.cseq, f"z9hG4bK{uuid.uuid4().hex}")
         return response.status
+
+    def hang_up(self, dialog):
+        """BYE inside `dialog`; the final status."""
+        return self.send_in_dialog(dialog, "BYE").status
 
     def call(self, number):
         """Calls `number` and returns the dialog once answered."""

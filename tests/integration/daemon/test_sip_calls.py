@@ -6,6 +6,7 @@ import subprocess
 
 from harness import free_port
 from sip_client import UdpUac
+from sip_phone import UdpPhone
 from test_sip_registrar import SipTestCase, sipp_command
 
 DIDS = """dids:
@@ -59,6 +60,13 @@ class CallTestCase(SipTestCase):
         self.call(caller_scenario, "1002", *caller_args)
         self.assert_phone_done(phone)
         self.wait_for_no_calls()
+
+    def phone(self, extension):
+        """A scripted phone (sip_phone.UdpPhone) registered for `extension`."""
+        phone = UdpPhone(self.daemon.sip_port, extension, f"demo{extension}")
+        self.addCleanup(phone.close)
+        self.assertEqual(phone.register(), 200)
+        return phone
 
     def assert_phone_done(self, proc):
         out, err = proc.communicate(timeout=60)

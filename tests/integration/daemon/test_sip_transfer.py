@@ -2,7 +2,6 @@
 attended (REFER with Replaces, RFC 5589 §7) with a scripted agent phone holding a call
 with the caller and a consultation call with a colleague, answered or still ringing."""
 from harness import free_port
-from sip_phone import UdpPhone
 from test_sip_calls import CallTestCase
 
 
@@ -29,13 +28,6 @@ class TransferTest(CallTestCase):
 
 
 class AttendedTransferTest(CallTestCase):
-    def phone(self, extension):
-        """A scripted phone registered for `extension`."""
-        phone = UdpPhone(self.daemon.sip_port, extension, f"demo{extension}")
-        self.addCleanup(phone.close)
-        self.assertEqual(phone.register(), 200)
-        return phone
-
     def refer_to(self, number, replaced):
         return f"<sip:{number}@127.0.0.1:{self.daemon.sip_port}?Replaces={replaced.replaces()}>"
 

@@ -45,6 +45,7 @@ sip:
   limits: {max_message_size: 32KiB, max_calls: 50, max_call_rate_per_source: 7,
            max_transactions: 1000, max_answered: 5000, max_connections: 99}
   idle_timeout: 90s
+  dialog_probe_interval: 20s
   trace_messages: true
   user_agent: pbx
   trunks:
@@ -81,9 +82,10 @@ dids:
                                                                     sip_digest_algorithm::sha256}));
   EXPECT_EQ(sip.limits.max_message_size, 32u * 1024);
   EXPECT_EQ(sip.limits.max_call_rate_per_source, 7u);
-  EXPECT_EQ(sip.idle_timeout, 90s);
   EXPECT_EQ(sip.limits.max_transactions, 1000u);
   EXPECT_EQ(sip.limits.max_answered, 5000u);
+  EXPECT_EQ(sip.idle_timeout, 90s);
+  EXPECT_EQ(sip.dialog_probe_interval, 20s);
   EXPECT_TRUE(sip.trace_messages);
   ASSERT_EQ(sip.trunks.size(), 1u);
   const auto& trunk = sip.trunks[0];
