@@ -10,7 +10,7 @@ WORK takes sipp's files.
 import os, re, shutil, signal, socket, subprocess, sys, time, urllib.request
 
 from proc_probe import (cpu_seconds, machine_busy, socket_drops, status, sys_seconds, thread_cpu,
-                        udp_drops, wait_for_quiet, wait_until)
+                        udp_drops, wait_for_quiet, wait_until, live_transactions)
 
 work, http, sip, pid = sys.argv[1:5]
 seconds = int(sys.argv[5])
@@ -180,7 +180,7 @@ def step(mode, rate):
         if time.monotonic() >= next_sample:
             next_sample += 1
             m = metrics()
-            peak["txn"] = max(peak["txn"], m.get("callcenterd_sip_transactions", 0))
+            peak["txn"] = max(peak["txn"], live_transactions(m))
             peak["active"] = max(peak["active"], m.get("callcenterd_calls_active", 0))
             peak["rss"] = max(peak["rss"], status(pid, "VmRSS"))
         time.sleep(0.02)
@@ -199,7 +199,7 @@ def step(mode, rate):
     # A call whose ACK was lost ends when its 200 is given up (Timer H, 64*T1 = 32 s), and
     # completed transactions stay as long over UDP: their expiry is part of a call's cost.
     wait_until(lambda: metrics().get("callcenterd_calls_active", 0) == 0, 75)
-    wait_until(lambda: metrics().get("callcenterd_sip_transactions", 0) == 0, 45)
+    wait_until(lambda: live_transactions(metrics()) == 0, 45)
     d2, m1 = cpu_seconds(pid), metrics()
     left = m1.get("callcenterd_calls_active", 0)
 

@@ -90,3 +90,10 @@ def wait_until(condition, timeout):
             return True
         time.sleep(0.2)
     return False
+
+
+def live_transactions(metrics):
+    """SIP transactions the daemon holds from a /metrics snapshot: those in progress and the
+    answers kept for retransmissions (Timer J)."""
+    return (metrics.get("callcenterd_sip_transactions", 0) +
+            metrics.get("callcenterd_sip_answered_held", 0))

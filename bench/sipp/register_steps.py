@@ -10,7 +10,7 @@ profiles the daemon during the last step.
 import os, re, subprocess, sys, time, urllib.request
 
 from proc_probe import (cpu_seconds, machine_busy, socket_drops, status, thread_cpu, tick,
-                        udp_drops, wait_for_quiet, wait_until)
+                        udp_drops, wait_for_quiet, wait_until, live_transactions)
 
 work, http, sip, sipp_port, pid, postmaster_pid_file = sys.argv[1:7]
 seconds, users = int(sys.argv[7]), int(sys.argv[8])
@@ -145,7 +145,7 @@ for i, rate in enumerate(rates):
             break
         if time.monotonic() >= next_sample:
             next_sample += 1
-            peak_txn = max(peak_txn, metrics().get("callcenterd_sip_transactions", 0))
+            peak_txn = max(peak_txn, live_transactions(metrics()))
             peak_rss = max(peak_rss, status(pid, "VmRSS"))
         time.sleep(0.02)
     wall = time.monotonic() - start
@@ -155,7 +155,7 @@ for i, rate in enumerate(rates):
         profile.wait()
     # Timer J ends the step's transactions 32 s after their answers; their expiry is part of
     # what a registration costs, so CPU per REGISTER is counted until they are gone.
-    wait_until(lambda: metrics().get("callcenterd_sip_transactions", 0) == 0, 45)
+    wait_until(lambda: live_transactions(metrics()) == 0, 45)
     d2 = cpu_seconds(pid)
     time.sleep(1)  # the last write-behind batch
     w1 = rows_written()
