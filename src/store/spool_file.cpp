@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "callcenterd/core/blocking_file.hpp"
+
 namespace callcenterd::store::detail {
 namespace {
 
@@ -40,29 +42,6 @@ ssize_t read_at(int fd, char* data, std::size_t size, std::uint64_t offset) {
     done += static_cast<std::size_t>(n);
   }
   return static_cast<ssize_t>(done);
-}
-
-bool write_at(int fd, const std::string& data, std::uint64_t offset) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n =
-        ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-// A new file's directory entry is only durable once the directory itself is synced.
-void sync_parent_directory(const std::filesystem::path& path) {
-  const auto parent = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  const int dir_fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0) return;
-  ::fsync(dir_fd);
-  ::close(dir_fd);
 }
 
 bool framing_ok(std::uint32_t length) { return length != 0 && length <= spool_max_record_size; }
@@ -101,7 +80,7 @@ store_error spool_file::blocking_open(const std::filesystem::path& path,
   }
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) return io_error("cannot open", errno);
-  sync_parent_directory(path);
+  core::blocking_sync_parent_directory(path);
 
   struct stat st {};
   if (::fstat(fd_, &st) != 0) return io_error("cannot stat", errno);
@@ -161,7 +140,7 @@ store_error spool_file::blocking_append(const std::vector<std::string_view>& pay
     }
     append_spool_record(bytes, p);
   }
-  if (!write_at(fd_, bytes, size_) || ::fdatasync(fd_) != 0) {
+  if (!core::blocking_write_at(fd_, bytes.data(), bytes.size(), size_) || ::fdatasync(fd_) != 0) {
     const int err = errno;
     // Leave no half record behind: the next append must start on a record boundary.
     if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
