@@ -4,14 +4,16 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
-namespace callcenterd::store::testing {
+namespace callcenterd::testing {
 
 /// A fresh directory under the system temp directory, removed with its contents.
 class temp_dir {
  public:
-  temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "cc-store-XXXXXX").string();
+  explicit temp_dir(std::string_view prefix = "callcenterd") {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / (std::string(prefix) + "-XXXXXX")).string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }
@@ -27,4 +29,4 @@ class temp_dir {
   std::filesystem::path path_;
 };
 
-}  // namespace callcenterd::store::testing
+}  // namespace callcenterd::testing

@@ -17,7 +17,7 @@
 #include "callcenterd/core/uuid.hpp"
 #include "event_codec.hpp"
 #include "spool_file.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 #include "unreachable.hpp"
 
 namespace callcenterd::store {
@@ -71,7 +71,7 @@ class event_log_offline : public ::testing::Test {
     return events;
   }
 
-  testing::temp_dir dir_;
+  callcenterd::testing::temp_dir dir_;
   asio::io_context ctx_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::thread runner_;

@@ -3,12 +3,12 @@
 #include <fstream>
 
 #include "callcenterd/store/migrator.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace callcenterd::store {
 namespace {
 
-using testing::temp_dir;
+using callcenterd::testing::temp_dir;
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;

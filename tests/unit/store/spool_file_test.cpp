@@ -4,12 +4,12 @@
 
 #include <fstream>
 
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace callcenterd::store::detail {
 namespace {
 
-using testing::temp_dir;
+using callcenterd::testing::temp_dir;
 
 std::vector<std::string_view> views(const std::vector<std::string>& strings) {
   return {strings.begin(), strings.end()};
