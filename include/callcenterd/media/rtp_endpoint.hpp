@@ -1,0 +1,124 @@
+#pragma once
+
+// One call leg's RTP socket on the shared io_context: a port pair from the pool, a receive
+// loop into a preallocated buffer, and sends to where the peer really is. Packets are parsed
+// and handed to a listener; nothing is allocated per packet.
+//
+// Symmetric RTP (RFC 4961 behaviour, as phones behind NAT need it): the SDP address is only a
+// first guess. The endpoint latches onto a source once it has sent two consecutive packets of
+// one SSRC, sends there from then on, and ignores other sources, so a stray or forged stream
+// cannot take the leg over. A latched source that falls silent for `relatch_after` may be
+// replaced the same way (a NAT binding that changed mid-call). The first packet of a source
+// on probation is not delivered: 20 ms of audio against a leg anyone could hijack.
+
+#include <array>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "callcenterd/media/rtp_packet.hpp"
+#include "callcenterd/media/rtp_port_pool.hpp"
+#include "callcenterd/media/rtp_statistics.hpp"
+
+namespace callcenterd::media {
+
+/// What an endpoint reports, on its strand. Must outlive the endpoint's receiving: call
+/// rtp_endpoint::close() before the listener goes away.
+class rtp_endpoint_listener {
+ public:
+  /// An RTP packet from the latched source. `packet`'s spans point into the endpoint's
+  /// buffer and are valid only during the call.
+  virtual void on_rtp(const rtp_header& packet, std::chrono::steady_clock::time_point arrival) = 0;
+
+ protected:
+  ~rtp_endpoint_listener() = default;
+};
+
+struct rtp_endpoint_settings {
+  /// Silence of the latched source after which another source may latch.
+  std::chrono::milliseconds relatch_after{1000};
+  /// Clock rate of the payload, for jitter: 8000 for G.711.
+  std::uint32_t clock_rate = 8000;
+};
+
+class rtp_endpoint : public std::enable_shared_from_this<rtp_endpoint> {
+ public:
+  using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
+  using udp = boost::asio::ip::udp;
+
+  /// Binds an RTP socket on `address` to a port from `pool`, trying further pairs while the
+  /// port is taken by another process. Null with `error` set when none could be bound.
+  /// Any thread; the endpoint then lives on `strand`.
+  static std::shared_ptr<rtp_endpoint> open(strand_type strand,
+                                            const boost::asio::ip::address& address,
+                                            rtp_port_pool& pool,
+                                            const rtp_endpoint_settings& settings,
+                                            boost::system::error_code& error);
+  ~rtp_endpoint();
+  rtp_endpoint(const rtp_endpoint&) = delete;
+  rtp_endpoint& operator=(const rtp_endpoint&) = delete;
+
+  /// The bound RTP port (RTCP is the next one up). Any thread.
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+
+  /// Where to send until a source latches: the address and port of the peer's SDP. Strand.
+  void set_remote(const udp::endpoint& from_sdp);
+  /// Starts receiving. Once. Strand. The pending receive holds the endpoint: from here on it
+  /// lives until close().
+  void start(rtp_endpoint_listener& listener);
+  /// Sends one RTP packet with `header` (no CSRCs) and `payload` to the latched source, or to
+  /// the SDP address before one latched; dropped when there is neither. Strand.
+  void send(const rtp_header& header, std::span<const std::uint8_t> payload);
+  /// Stops receiving, closes the socket and gives the port back. Strand; idempotent.
+  void close();
+
+  /// Where packets go now: the latched source, else the SDP address. Strand.
+  [[nodiscard]] std::optional<udp::endpoint> destination() const;
+  [[nodiscard]] bool latched() const { return latched_; }
+  /// Receive statistics of the latched source. Strand.
+  [[nodiscard]] const rtp_receive_statistics& statistics() const { return statistics_; }
+  /// Datagrams ignored: not RTP, unparsable, or from a source other than the latched one.
+  [[nodiscard]] std::uint64_t ignored() const { return ignored_; }
+  [[nodiscard]] std::uint64_t sent() const { return sent_; }
+
+ private:
+  rtp_endpoint(strand_type strand, rtp_port_pool& pool, const rtp_endpoint_settings& settings);
+
+  void do_receive();
+  void on_receive(const boost::system::error_code& ec, std::size_t size);
+  /// True when `packet` from sender_ may pass: it comes from the latched source, or it
+  /// completes the probation of a candidate that latches now.
+  bool admit(const rtp_header& packet, std::chrono::steady_clock::time_point arrival);
+
+  strand_type strand_;
+  udp::socket socket_;
+  rtp_port_pool& pool_;
+  rtp_endpoint_settings settings_;
+  std::uint16_t port_ = 0;
+  rtp_endpoint_listener* listener_ = nullptr;
+  bool closed_ = false;
+
+  std::array<std::uint8_t, 2048> receive_buffer_{};
+  std::array<std::uint8_t, 2048> send_buffer_{};
+  udp::endpoint sender_;
+
+  std::optional<udp::endpoint> remote_from_sdp_;
+  bool latched_ = false;
+  udp::endpoint source_;
+  std::chrono::steady_clock::time_point last_from_source_{};
+  // A source on probation: its address, SSRC and the sequence it must send next.
+  std::optional<udp::endpoint> candidate_;
+  std::uint32_t candidate_ssrc_ = 0;
+  std::uint16_t candidate_next_sequence_ = 0;
+
+  rtp_receive_statistics statistics_;
+  std::uint64_t ignored_ = 0;
+  std::uint64_t sent_ = 0;
+};
+
+}  // namespace callcenterd::media

@@ -1,0 +1,129 @@
+#include "callcenterd/media/rtp_endpoint.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/error.hpp>
+
+namespace callcenterd::media {
+
+namespace asio = boost::asio;
+
+std::shared_ptr<rtp_endpoint> rtp_endpoint::open(strand_type strand,
+                                                 const asio::ip::address& address,
+                                                 rtp_port_pool& pool,
+                                                 const rtp_endpoint_settings& settings,
+                                                 boost::system::error_code& error) {
+  std::shared_ptr<rtp_endpoint> endpoint(new rtp_endpoint(std::move(strand), pool, settings));
+  error = asio::error::address_in_use;
+  // Another process may hold some ports of the range; a few tries find a free pair.
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    const auto port = pool.take();
+    if (!port) {
+      error = asio::error::no_buffer_space;  // every pair of the range is in use
+      return nullptr;
+    }
+    boost::system::error_code ec;
+    endpoint->socket_.open(address.is_v6() ? udp::v6() : udp::v4(), ec);
+    if (!ec) endpoint->socket_.bind({address, *port}, ec);
+    if (!ec) {
+      endpoint->port_ = *port;
+      error = {};
+      return endpoint;
+    }
+    boost::system::error_code ignored;
+    endpoint->socket_.close(ignored);
+    pool.give_back(*port);
+    error = ec;
+    if (ec != asio::error::address_in_use && ec != asio::error::access_denied) return nullptr;
+  }
+  return nullptr;
+}
+
+rtp_endpoint::rtp_endpoint(strand_type strand, rtp_port_pool& pool,
+                           const rtp_endpoint_settings& settings)
+    : strand_(std::move(strand)), socket_(strand_), pool_(pool), settings_(settings) {}
+
+rtp_endpoint::~rtp_endpoint() {
+  // Normally close() ran on the strand; the port must go back in any case.
+  if (port_ != 0) pool_.give_back(port_);
+}
+
+void rtp_endpoint::set_remote(const udp::endpoint& from_sdp) { remote_from_sdp_ = from_sdp; }
+
+void rtp_endpoint::start(rtp_endpoint_listener& listener) {
+  listener_ = &listener;
+  do_receive();
+}
+
+void rtp_endpoint::close() {
+  if (closed_) return;
+  closed_ = true;
+  listener_ = nullptr;
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  if (port_ != 0) pool_.give_back(port_);
+  port_ = 0;
+}
+
+std::optional<rtp_endpoint::udp::endpoint> rtp_endpoint::destination() const {
+  if (latched_) return source_;
+  return remote_from_sdp_;
+}
+
+void rtp_endpoint::send(const rtp_header& header, std::span<const std::uint8_t> payload) {
+  const auto to = destination();
+  if (closed_ || !to) return;
+  const auto size = write_rtp(header, payload, send_buffer_);
+  if (size == 0) return;
+  // A datagram socket never blocks a whole packet for long: a full kernel buffer drops it,
+  // which RTP tolerates better than late audio.
+  boost::system::error_code ec;
+  socket_.send_to(asio::buffer(send_buffer_.data(), size), *to, 0, ec);
+  if (!ec) ++sent_;
+}
+
+void rtp_endpoint::do_receive() {
+  socket_.async_receive_from(
+      asio::buffer(receive_buffer_), sender_,
+      asio::bind_executor(
+          strand_, [self = shared_from_this()](const boost::system::error_code& ec,
+                                               std::size_t size) { self->on_receive(ec, size); }));
+}
+
+void rtp_endpoint::on_receive(const boost::system::error_code& ec, std::size_t size) {
+  if (closed_ || ec == asio::error::operation_aborted) return;
+  if (!ec) {
+    const auto arrival = std::chrono::steady_clock::now();
+    const std::span<const std::uint8_t> bytes(receive_buffer_.data(), size);
+    const auto packet = classify(bytes) == packet_kind::rtp ? parse_rtp(bytes) : std::nullopt;
+    if (packet && admit(*packet, arrival)) {
+      statistics_.on_packet(*packet, arrival, settings_.clock_rate);
+      if (listener_ != nullptr) listener_->on_rtp(*packet, arrival);
+    } else {
+      ++ignored_;
+    }
+  }
+  // An error (an ICMP unreachable for an earlier send) concerns one datagram, not the socket.
+  do_receive();
+}
+
+bool rtp_endpoint::admit(const rtp_header& packet, std::chrono::steady_clock::time_point arrival) {
+  if (latched_ && sender_ == source_) {
+    last_from_source_ = arrival;
+    return true;
+  }
+  if (latched_ && arrival - last_from_source_ < settings_.relatch_after) return false;
+  if (candidate_ && *candidate_ == sender_ && packet.ssrc == candidate_ssrc_ &&
+      packet.sequence == candidate_next_sequence_) {
+    latched_ = true;
+    source_ = sender_;
+    last_from_source_ = arrival;
+    candidate_.reset();
+    return true;
+  }
+  candidate_ = sender_;
+  candidate_ssrc_ = packet.ssrc;
+  candidate_next_sequence_ = static_cast<std::uint16_t>(packet.sequence + 1);
+  return false;
+}
+
+}  // namespace callcenterd::media
