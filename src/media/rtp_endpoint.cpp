@@ -21,16 +21,12 @@ std::shared_ptr<rtp_endpoint> rtp_endpoint::open(strand_type strand,
       error = asio::error::no_buffer_space;  // every pair of the range is in use
       return nullptr;
     }
-    boost::system::error_code ec;
-    endpoint->socket_.open(address.is_v6() ? udp::v6() : udp::v4(), ec);
-    if (!ec) endpoint->socket_.bind({address, *port}, ec);
+    const auto ec = endpoint->bind_pair(address, *port);
     if (!ec) {
       endpoint->port_ = *port;
       error = {};
       return endpoint;
     }
-    boost::system::error_code ignored;
-    endpoint->socket_.close(ignored);
     pool.give_back(*port);
     error = ec;
     if (ec != asio::error::address_in_use && ec != asio::error::access_denied) return nullptr;
@@ -38,9 +34,31 @@ std::shared_ptr<rtp_endpoint> rtp_endpoint::open(strand_type strand,
   return nullptr;
 }
 
+boost::system::error_code rtp_endpoint::bind_pair(const asio::ip::address& address,
+                                                  std::uint16_t port) {
+  const auto protocol = address.is_v6() ? udp::v6() : udp::v4();
+  boost::system::error_code ec;
+  socket_.open(protocol, ec);
+  if (!ec) socket_.bind({address, port}, ec);
+  if (!ec) rtcp_socket_.open(protocol, ec);
+  if (!ec) rtcp_socket_.bind({address, static_cast<std::uint16_t>(port + 1)}, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    rtcp_socket_.close(ignored);
+  }
+  return ec;
+}
+
 rtp_endpoint::rtp_endpoint(strand_type strand, rtp_port_pool& pool,
                            const rtp_endpoint_settings& settings)
-    : strand_(std::move(strand)), socket_(strand_), pool_(pool), settings_(settings) {}
+    : strand_(std::move(strand)),
+      socket_(strand_),
+      rtcp_socket_(strand_),
+      report_timer_(strand_),
+      pool_(pool),
+      settings_(settings),
+      jitter_random_(std::random_device{}()) {}
 
 rtp_endpoint::~rtp_endpoint() {
   // Normally close() ran on the strand; the port must go back in any case.
@@ -52,14 +70,19 @@ void rtp_endpoint::set_remote(const udp::endpoint& from_sdp) { remote_from_sdp_ 
 void rtp_endpoint::start(rtp_endpoint_listener& listener) {
   listener_ = &listener;
   do_receive();
+  do_receive_rtcp();
+  arm_report_timer();
 }
 
 void rtp_endpoint::close() {
   if (closed_) return;
+  if (sent_ > 0 || statistics_.valid()) send_report(true);  // RFC 3550 §6.6
   closed_ = true;
   listener_ = nullptr;
+  report_timer_.cancel();
   boost::system::error_code ignored;
   socket_.close(ignored);
+  rtcp_socket_.close(ignored);
   if (port_ != 0) pool_.give_back(port_);
   port_ = 0;
 }
@@ -78,7 +101,13 @@ void rtp_endpoint::send(const rtp_header& header, std::span<const std::uint8_t> 
   // which RTP tolerates better than late audio.
   boost::system::error_code ec;
   socket_.send_to(asio::buffer(send_buffer_.data(), size), *to, 0, ec);
-  if (!ec) ++sent_;
+  if (ec) return;
+  ++sent_;
+  our_ssrc_ = header.ssrc;
+  octets_sent_ += static_cast<std::uint32_t>(payload.size());
+  last_rtp_timestamp_ = header.timestamp;
+  last_rtp_sent_at_ = std::chrono::steady_clock::now();
+  sent_since_report_ = true;
 }
 
 void rtp_endpoint::do_receive() {

@@ -170,6 +170,54 @@ TEST_F(rtp_endpoint_test, sends_to_the_sdp_address_until_a_source_latches) {
   endpoint->close();
 }
 
+TEST_F(rtp_endpoint_test, two_endpoints_report_to_each_other_over_rtcp) {
+  // Two legs in one process stand in for us and a phone: each sends RTP to the other, then
+  // a report round (A's SR, B's report with LSR/DLSR about A) gives A the round trip.
+  rtp_endpoint_settings settings;
+  settings.rtcp_interval = std::chrono::milliseconds(0);  // reports only when asked
+  auto a = open_endpoint(settings);
+  recorder b_heard;
+  boost::system::error_code ec;
+  auto b = rtp_endpoint::open(asio::make_strand(io_), loopback, pool_, settings, ec);
+  ASSERT_TRUE(a && b);
+  b->start(b_heard);
+  a->set_remote({loopback, b->port()});
+  b->set_remote({loopback, a->port()});
+  const std::array<std::uint8_t, 160> payload{};
+  for (std::uint16_t seq = 1; seq <= 20; ++seq) {
+    rtp_header header;
+    header.sequence = seq;
+    header.timestamp = seq * 160U;
+    header.ssrc = 0xA;
+    if (seq != 10) a->send(header, payload);  // one packet lost on the way
+    header.ssrc = 0xB;
+    b->send(header, payload);
+  }
+  run_until([&] { return listener_.sequences.size() == 19 && b_heard.sequences.size() == 18; });
+  EXPECT_EQ(b->statistics().cumulative_lost(), 1);
+
+  ASSERT_TRUE(a->send_report());
+  run_until([&] { return b->peer_view().has_value() || b->ignored() > 1; });
+  ASSERT_TRUE(b->send_report());
+  run_until([&] { return a->round_trip().has_value(); });
+  ASSERT_TRUE(a->peer_view());
+  EXPECT_EQ(a->peer_view()->ssrc, 0xAU);
+  EXPECT_EQ(a->peer_view()->cumulative_lost, 1);  // B saw packet 10 of ours go missing
+  EXPECT_GT(a->peer_view()->fraction_lost, 0);
+  EXPECT_NE(a->peer_view()->last_sr, 0U);  // B echoed our SR's time
+  ASSERT_TRUE(a->round_trip());
+  EXPECT_LT(*a->round_trip(), std::chrono::seconds(1));
+  const auto quality = a->quality();
+  EXPECT_EQ(quality.loss_fraction, 0);  // what A received from B was complete
+  EXPECT_TRUE(quality.round_trip_ms);
+  EXPECT_GT(quality.mos, 4.0);
+
+  b->close();  // sends RTCP BYE
+  run_until([&] { return a->peer_left(); });
+  EXPECT_TRUE(a->peer_left());
+  a->close();
+}
+
 TEST_F(rtp_endpoint_test, ports_go_back_to_the_pool_and_an_empty_pool_is_an_error) {
   rtp_port_pool small(48000, 48003);  // two pairs
   boost::system::error_code ec;
