@@ -88,7 +88,13 @@ TEST(event_log_outage,
   EXPECT_EQ(s.appended_total.load(), total);
   EXPECT_GT(s.spooled_total.load(), 0U);
   EXPECT_GE(s.replayed_total.load(), s.spooled_total.load());
-  EXPECT_EQ(s.written_total.load(), total);
+  // written_total counts the rows this log inserted. When the connection drops while a batch
+  // commits ("no way to tell whether the transaction succeeded"), that batch is spooled, and
+  // if the commit did go through, its replay finds the rows present and inserts none: the
+  // count may then fall short by that batch, never exceed the total. The table itself must
+  // hold every event exactly once either way (below).
+  EXPECT_LE(s.written_total.load(), total);
+  EXPECT_GE(s.written_total.load() + log_settings(spool).batch_size, total);
   EXPECT_EQ(std::filesystem::file_size(spool.file()), 0U);
   expect_exactly_once_in_order(db.conninfo(), produced);
 }
