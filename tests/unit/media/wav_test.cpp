@@ -1,8 +1,6 @@
 #include "callcenterd/media/wav.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/resource.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -12,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "support/file_size_limit.hpp"
 #include "support/temp_dir.hpp"
 
 namespace callcenterd::media {
@@ -120,6 +119,7 @@ void expect_refused(const bytes& file, wav_read_errc error, std::string_view rea
 
 // ---- files on disk ----
 
+using callcenterd::testing::file_size_limit;
 using callcenterd::testing::temp_dir;
 
 bytes read_file(const std::filesystem::path& path) {
@@ -525,29 +525,6 @@ TEST(wav_writer, unwritable_paths_are_errors_that_stick) {
     EXPECT_EQ(writer.close(), opened);
   }
 }
-
-// Lowers the file size limit so that a write fails as on a full disk (EFBIG, with SIGXFSZ
-// ignored), and puts both back afterwards.
-class file_size_limit {
- public:
-  explicit file_size_limit(rlim_t bytes) {
-    ::getrlimit(RLIMIT_FSIZE, &saved_);
-    saved_handler_ = ::signal(SIGXFSZ, SIG_IGN);
-    rlimit lowered = saved_;
-    lowered.rlim_cur = bytes;
-    ::setrlimit(RLIMIT_FSIZE, &lowered);
-  }
-  file_size_limit(const file_size_limit&) = delete;
-  file_size_limit& operator=(const file_size_limit&) = delete;
-  ~file_size_limit() {
-    ::setrlimit(RLIMIT_FSIZE, &saved_);
-    ::signal(SIGXFSZ, saved_handler_);
-  }
-
- private:
-  rlimit saved_{};
-  sighandler_t saved_handler_ = SIG_DFL;
-};
 
 TEST(wav_writer, a_failed_write_sticks_and_leaves_the_last_flush_readable) {
   const temp_dir dir;
