@@ -67,6 +67,11 @@ rtp_endpoint::~rtp_endpoint() {
 
 void rtp_endpoint::set_remote(const udp::endpoint& from_sdp) { remote_from_sdp_ = from_sdp; }
 
+void rtp_endpoint::unlatch() {
+  latched_ = false;
+  candidate_.reset();
+}
+
 void rtp_endpoint::start(rtp_endpoint_listener& listener) {
   listener_ = &listener;
   do_receive();

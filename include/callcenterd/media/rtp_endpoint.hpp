@@ -85,6 +85,10 @@ class rtp_endpoint : public std::enable_shared_from_this<rtp_endpoint> {
 
   /// Where to send until a source latches: the address and port of the peer's SDP. Strand.
   void set_remote(const udp::endpoint& from_sdp);
+  /// Forgets the latched source, so that the next one to pass probation latches at once: the
+  /// peer changed (a transfer, a new SDP address), and waiting out relatch_after would cut
+  /// the first second of its audio. Strand.
+  void unlatch();
   /// Starts receiving. Once. Strand. The pending receive holds the endpoint: from here on it
   /// lives until close().
   void start(rtp_endpoint_listener& listener);

@@ -1,0 +1,323 @@
+#include "callcenterd/media/call_media.hpp"
+
+#include <boost/asio/error.hpp>
+#include <random>
+
+#include "callcenterd/media/dtmf_detector.hpp"
+#include "callcenterd/media/g711.hpp"
+#include "callcenterd/media/outgoing_stream.hpp"
+#include "callcenterd/media/telephone_event.hpp"
+
+namespace callcenterd::media {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Generated audio goes out in 20 ms frames whatever ptime a leg asked for: a=ptime is a
+// preference (RFC 4566 §6), and every G.711 receiver takes 20 ms.
+constexpr auto frame_period = 20ms;
+constexpr std::size_t frame_samples = 160;
+// The same key from another path (INFO after RFC 4733, a tone the events also carried) within
+// this time is the same press, reported once.
+constexpr auto same_press_window = 300ms;
+
+std::uint32_t random_32() {
+  thread_local std::mt19937 generator{std::random_device{}()};
+  return static_cast<std::uint32_t>(generator());
+}
+
+}  // namespace
+
+media_engine::media_engine(const media_engine_settings& settings)
+    : settings_(settings), ports_(settings.first_port, settings.last_port) {}
+
+struct call_media::leg_state final : rtp_endpoint_listener,
+                                     telephone_event_listener,
+                                     dtmf_detector_listener {
+  leg_state(call_media& owner, std::size_t which)
+      : owner_(owner),
+        index(which),
+        out(random_32(), static_cast<std::uint16_t>(random_32()), random_32()),
+        events(*this) {}
+
+  void on_rtp(const rtp_header& packet, time_point arrival) override {
+    owner_.on_rtp(*this, packet, arrival);
+  }
+  void on_key_pressed(dtmf_key key, std::uint32_t /*rtp_timestamp*/) override {
+    owner_.on_key(*this, key, dtmf_source::rfc4733);
+  }
+  void on_dtmf(dtmf_key key) override { owner_.on_key(*this, key, dtmf_source::inband); }
+
+  call_media& owner_;
+  std::size_t index;
+  std::shared_ptr<rtp_endpoint> endpoint;
+  leg_config config;
+  bool configured = false;
+  outgoing_stream out;
+  std::optional<std::size_t> partner;
+  // What the partner sends, made fit for this leg.
+  std::optional<payload_relay> relay_in;
+
+  std::optional<prompt_player> player;
+  bool stop_on_key = false;
+
+  telephone_event_receiver events;
+  std::uint32_t events_ssrc = 0;
+  bool saw_events = false;  // the peer sends RFC 4733: its tones in the audio are not keys
+  std::optional<dtmf_detector> inband;
+  std::optional<dtmf_key> last_key;
+  time_point last_key_at{};
+
+  std::uint64_t relayed = 0;
+  std::uint64_t generated = 0;
+};
+
+std::shared_ptr<call_media> call_media::create(strand_type strand, media_engine& engine) {
+  return std::shared_ptr<call_media>(new call_media(std::move(strand), engine));
+}
+
+call_media::call_media(strand_type strand, media_engine& engine)
+    : strand_(std::move(strand)), engine_(engine), clock_timer_(strand_) {}
+
+call_media::~call_media() {
+  // Normally close() ran on the strand; ports must go back in any case, which each
+  // endpoint's destructor sees to.
+}
+
+call_media::leg_state& call_media::at(std::size_t leg) {
+  auto& slot = legs_.at(leg);
+  if (!slot) slot = std::make_unique<leg_state>(*this, leg);
+  return *slot;
+}
+
+const call_media::leg_state* call_media::find(std::size_t leg) const {
+  return leg < legs_.size() ? legs_[leg].get() : nullptr;
+}
+
+boost::system::result<std::uint16_t> call_media::open_leg(std::size_t leg) {
+  if (closed_) return boost::system::error_code(asio::error::operation_aborted);
+  auto& state = at(leg);
+  if (state.endpoint) return state.endpoint->port();
+  boost::system::error_code ec;
+  const auto& settings = engine_.settings();
+  state.endpoint =
+      rtp_endpoint::open(strand_, settings.address, engine_.ports(), settings.endpoint, ec);
+  if (!state.endpoint) {
+    engine_.counters().legs_refused.fetch_add(1, std::memory_order_relaxed);
+    return ec;
+  }
+  engine_.counters().legs_opened.fetch_add(1, std::memory_order_relaxed);
+  state.endpoint->start(state);
+  return state.endpoint->port();
+}
+
+void call_media::configure_leg(std::size_t leg, const leg_config& config) {
+  auto& state = at(leg);
+  if (!state.endpoint) return;
+  const bool moved = state.configured && config.remote != state.config.remote;
+  state.config = config;
+  state.configured = true;
+  if (config.remote) state.endpoint->set_remote(*config.remote);
+  if (moved) state.endpoint->unlatch();
+  rebuild_relays();
+}
+
+bool call_media::configured(std::size_t leg) const {
+  const auto* state = find(leg);
+  return state != nullptr && state->configured;
+}
+
+void call_media::connect(std::size_t a, std::size_t b) {
+  if (a == b) return;
+  disconnect(a);
+  disconnect(b);
+  at(a).partner = b;
+  at(b).partner = a;
+  rebuild_relays();
+}
+
+void call_media::disconnect(std::size_t leg) {
+  auto* state = leg < legs_.size() ? legs_[leg].get() : nullptr;
+  if (state == nullptr || !state->partner) return;
+  auto& other = at(*state->partner);
+  other.partner.reset();
+  other.relay_in.reset();
+  state->partner.reset();
+  state->relay_in.reset();
+}
+
+std::optional<std::size_t> call_media::partner(std::size_t leg) const {
+  const auto* state = find(leg);
+  return state != nullptr ? state->partner : std::nullopt;
+}
+
+void call_media::rebuild_relays() {
+  for (auto& slot : legs_) {
+    if (!slot) continue;
+    slot->relay_in.reset();
+    if (!slot->partner || !slot->configured) continue;
+    const auto& from = at(*slot->partner);
+    if (from.configured) slot->relay_in.emplace(from.config.format, slot->config.format, slot->out);
+  }
+}
+
+void call_media::on_rtp(leg_state& from, const rtp_header& packet, time_point arrival) {
+  if (closed_ || !from.configured) return;
+  const auto& format = from.config.format;
+  if (format.telephone_event && packet.payload_type == *format.telephone_event) {
+    if (!from.saw_events || packet.ssrc != from.events_ssrc) from.events.reset();
+    from.saw_events = true;
+    from.events_ssrc = packet.ssrc;
+    from.events.on_packet(packet.timestamp, packet.marker, packet.payload);
+  } else if (packet.payload_type == payload_type(format.law)) {
+    if ((tap_ != nullptr || from.inband) && packet.payload.size() <= decoded_.size()) {
+      const auto samples = std::span(decoded_).first(packet.payload.size());
+      decode(format.law, packet.payload, samples);
+      if (tap_ != nullptr) tap_->on_audio(from.index, samples, arrival);
+      if (from.inband && !from.saw_events) from.inband->feed(samples);
+    }
+  } else {
+    return;  // nothing anyone agreed on
+  }
+  if (!from.partner) return;
+  auto& to = at(*from.partner);
+  if (!to.relay_in || to.player || !to.config.sends || !to.endpoint) return;
+  if (auto out = to.relay_in->relay(packet, arrival)) {
+    to.endpoint->send(out->header, out->payload);
+    ++to.relayed;
+  }
+}
+
+void call_media::on_key(leg_state& from, dtmf_key key, dtmf_source source) {
+  const auto now = std::chrono::steady_clock::now();
+  if (from.last_key == key && now - from.last_key_at < same_press_window) {
+    from.last_key_at = now;
+    return;
+  }
+  from.last_key = key;
+  from.last_key_at = now;
+  engine_.counters()
+      .keys.at(static_cast<std::size_t>(source))
+      .fetch_add(1, std::memory_order_relaxed);
+  if (from.player && from.stop_on_key) end_playback(from, true);
+  if (listener_ != nullptr) listener_->on_dtmf(from.index, key, source);
+}
+
+void call_media::on_info_dtmf(std::size_t leg, dtmf_key key) {
+  if (closed_) return;
+  on_key(at(leg), key, dtmf_source::info);
+}
+
+void call_media::detect_inband_dtmf(std::size_t leg, bool on) {
+  auto& state = at(leg);
+  if (on && !state.inband) state.inband.emplace(state);
+  if (!on) state.inband.reset();
+}
+
+void call_media::play(std::size_t leg, std::shared_ptr<const prompt> audio, bool loop,
+                      bool stop_on_key) {
+  if (closed_ || !audio) return;
+  auto& state = at(leg);
+  if (state.player) end_playback(state, true);
+  state.player.emplace(std::move(audio), state.config.format.law, loop);
+  state.stop_on_key = stop_on_key;
+  arm_clock();
+}
+
+void call_media::stop_playing(std::size_t leg) {
+  auto* state = leg < legs_.size() ? legs_[leg].get() : nullptr;
+  if (state != nullptr && state->player) end_playback(*state, true);
+}
+
+bool call_media::playing(std::size_t leg) const {
+  const auto* state = find(leg);
+  return state != nullptr && state->player.has_value();
+}
+
+void call_media::end_playback(leg_state& leg, bool interrupted) {
+  leg.player.reset();
+  if (listener_ != nullptr) listener_->on_playback_done(leg.index, interrupted);
+}
+
+void call_media::arm_clock() {
+  if (clock_) return;
+  clock_.emplace(std::chrono::steady_clock::now(), frame_period);
+  wait_clock();
+}
+
+void call_media::wait_clock() {
+  clock_timer_.expires_at(clock_->next_deadline());
+  clock_timer_.async_wait(
+      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_clock(ec); });
+}
+
+void call_media::on_clock(const boost::system::error_code& ec) {
+  if (ec || closed_ || !clock_) return;
+  const auto skipped_before = clock_->skipped();
+  for (auto frames = clock_->due(std::chrono::steady_clock::now()); frames > 0; --frames) {
+    on_tick();
+  }
+  engine_.counters().frames_skipped.fetch_add(clock_->skipped() - skipped_before,
+                                              std::memory_order_relaxed);
+  bool any = false;
+  for (const auto& leg : legs_) any = any || (leg && leg->player);
+  if (!any) {
+    clock_.reset();  // the next play() starts a new grid
+    return;
+  }
+  wait_clock();
+}
+
+void call_media::on_tick() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& slot : legs_) {
+    if (!slot || !slot->player) continue;
+    auto& leg = *slot;
+    auto frame = leg.player->next_frame(frame_samples);
+    if (!frame) {
+      end_playback(leg, false);
+      continue;
+    }
+    if (!leg.endpoint || !leg.config.sends) continue;
+    const auto header = leg.out.generated(payload_type(leg.config.format.law), frame_samples, now);
+    leg.endpoint->send(header, *frame);
+    ++leg.generated;
+  }
+}
+
+leg_quality call_media::quality(std::size_t leg) const {
+  const auto* state = find(leg);
+  if (state == nullptr || !state->endpoint) return {};
+  return state->endpoint->quality();
+}
+
+std::uint64_t call_media::received(std::size_t leg) const {
+  const auto* state = find(leg);
+  if (state == nullptr || !state->endpoint) return 0;
+  return static_cast<std::uint64_t>(state->endpoint->statistics().received());
+}
+
+std::uint64_t call_media::sent(std::size_t leg) const {
+  const auto* state = find(leg);
+  return state == nullptr || !state->endpoint ? 0 : state->endpoint->sent();
+}
+
+void call_media::close() {
+  if (closed_) return;
+  closed_ = true;
+  clock_timer_.cancel();
+  auto& counters = engine_.counters();
+  for (auto& slot : legs_) {
+    if (!slot) continue;
+    counters.packets_relayed.fetch_add(slot->relayed, std::memory_order_relaxed);
+    counters.packets_generated.fetch_add(slot->generated, std::memory_order_relaxed);
+    slot->player.reset();
+    if (slot->endpoint) slot->endpoint->close();
+  }
+  listener_ = nullptr;
+  tap_ = nullptr;
+}
+
+}  // namespace callcenterd::media
