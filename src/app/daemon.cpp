@@ -30,6 +30,7 @@
 #include "callcenterd/store/migrator.hpp"
 #include "config_reloader.hpp"
 #include "demo_exposure.hpp"
+#include "media_service.hpp"
 #include "readiness_monitor.hpp"
 #include "service_metrics.hpp"
 #include "settings_mapping.hpp"
@@ -96,8 +97,9 @@ class daemon {
             [this](api::request request) { return router_.handle(std::move(request)); }, metrics_),
         reloader_(std::in_place, settings_.source_file, settings_, metrics_, *events_),
         service_metrics_(std::in_place, metrics_, pool_, *events_, readiness_),
-        sip_(std::in_place, io_, settings_.sip, settings_.dids, thread_count(settings_.service),
-             pool_, metrics_),
+        media_(std::in_place, settings_, *events_, metrics_),
+        sip_(std::in_place, io_, settings_.sip, media_->number_routes(), media_->factory(),
+             thread_count(settings_.service), pool_, metrics_),
         notifier_(io_),
         signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
 
@@ -214,6 +216,10 @@ class daemon {
     if (started) readiness_.blocking_stop();
     sip_->stop();
     sip_.reset();
+    // The calls are gone: their recordings are closed; wait for the writer, whose last
+    // results still go to the event log.
+    media_->stop();
+    media_.reset();
     service_metrics_.reset();
     reloader_.reset();
     events_.reset();
@@ -252,6 +258,7 @@ class daemon {
   api::http_server server_;
   std::optional<config_reloader> reloader_;
   std::optional<service_metrics> service_metrics_;
+  std::optional<media_service> media_;
   std::optional<sip_service> sip_;
   systemd_notifier notifier_;
   asio::signal_set signals_;

@@ -87,8 +87,8 @@ sip::sip_account to_account(store::sip_account_row row) {
 }  // namespace
 
 sip_service::sip_service(asio::io_context& io, const config::sip_settings& settings,
-                         const std::vector<config::did_settings>& dids, unsigned threads,
-                         store::db_pool& pool, core::metrics_registry& metrics)
+                         std::vector<call::number_route> numbers, call::media_factory& media,
+                         unsigned threads, store::db_pool& pool, core::metrics_registry& metrics)
     : io_(io),
       strand_(asio::make_strand(io)),
       settings_(settings),
@@ -100,11 +100,11 @@ sip_service::sip_service(asio::io_context& io, const config::sip_settings& setti
                  [this](sip::binding_changes changes) { queue_changes(std::move(changes)); }),
       user_agent_(registrar_, settings.user_agent),
       stack_(io, to_stack_settings(settings, threads), user_agent_),
-      media_(call::make_signaling_only_media_factory()),
+      media_(media),
       calls_(
-          io, stack_, authenticator_, registrar_, *media_,
+          io, stack_, authenticator_, registrar_, media_,
           call::dial_plan(
-              to_number_routes(dids),
+              std::move(numbers),
               [this](std::string_view extension) { return accounts_.find(extension).has_value(); },
               to_prefix_routes(settings)),
           to_call_settings(settings)),

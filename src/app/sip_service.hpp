@@ -28,9 +28,11 @@ namespace callcenterd::app {
 /// database is away). Built and stopped on the main thread; the rest runs on the io_context.
 class sip_service {
  public:
+  /// `numbers` are the DIDs' routes; every call's media comes from `media`, which must
+  /// outlive the service.
   sip_service(boost::asio::io_context& io, const config::sip_settings& settings,
-              const std::vector<config::did_settings>& dids, unsigned threads, store::db_pool& pool,
-              core::metrics_registry& metrics);
+              std::vector<call::number_route> numbers, call::media_factory& media, unsigned threads,
+              store::db_pool& pool, core::metrics_registry& metrics);
   ~sip_service();
   sip_service(const sip_service&) = delete;
   sip_service& operator=(const sip_service&) = delete;
@@ -78,7 +80,7 @@ class sip_service {
   sip::registrar registrar_;
   sip::user_agent user_agent_;
   sip::sip_stack stack_;
-  std::unique_ptr<call::media_factory> media_;
+  call::media_factory& media_;
   call::call_manager calls_;
   std::vector<std::shared_ptr<sip::outbound_registration>> trunk_registrations_;
   boost::asio::steady_timer flush_timer_;

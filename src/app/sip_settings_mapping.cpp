@@ -118,7 +118,10 @@ std::vector<call::prefix_route> to_prefix_routes(const config::sip_settings& sip
   return out;
 }
 
-std::vector<call::number_route> to_number_routes(const std::vector<config::did_settings>& dids) {
+std::vector<call::number_route> to_number_routes(
+    const std::vector<config::did_settings>& dids, bool record,
+    const std::function<std::shared_ptr<const media::prompt>(const config::did_settings&)>&
+        greeting) {
   std::vector<call::number_route> out;
   out.reserve(dids.size());
   for (const auto& did : dids) {
@@ -127,6 +130,8 @@ std::vector<call::number_route> to_number_routes(const std::vector<config::did_s
     target.what = did.kind == config::did_settings::target_kind::extension
                       ? call::call_target::kind::extension
                       : call::call_target::kind::answer_locally;
+    target.record = record && did.record;
+    if (greeting) target.greeting = greeting(did);
     out.push_back({did.number, std::move(target)});
   }
   return out;

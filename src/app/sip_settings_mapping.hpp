@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "callcenterd/call/call_manager.hpp"
@@ -26,6 +28,11 @@ std::vector<sip::outbound_registration_settings> to_outbound_registrations(
     const config::sip_settings& sip);
 // The dids: list as the dial plan's numbers: flows and queues are answered locally until
 // the IVR and the ACD take them; an extension target rings that extension.
-std::vector<call::number_route> to_number_routes(const std::vector<config::did_settings>& dids);
+/// The DIDs' routes; `greeting` gives the prompt of a DID that has one (null for none), and
+/// `record` whether recording is on at all.
+std::vector<call::number_route> to_number_routes(
+    const std::vector<config::did_settings>& dids, bool record,
+    const std::function<std::shared_ptr<const media::prompt>(const config::did_settings&)>&
+        greeting);
 
 }  // namespace callcenterd::app

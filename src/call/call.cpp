@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "callcenterd/core/uuid.hpp"
+#include "callcenterd/media/dtmf.hpp"
 #include "callcenterd/sip/header_values.hpp"
 #include "callcenterd/sip/user_agent.hpp"
 
@@ -13,9 +15,13 @@ call::call(std::shared_ptr<call_context> context, sip::received_message invite,
            sip::server_handle transaction, call_target target)
     : context_(std::move(context)),
       strand_(asio::make_strand(context_->io)),
+      uuid_(core::make_uuid()),
       target_(std::move(target)),
       caller_invite_(transaction),
-      media_(context_->media.create()),
+      media_(context_->media.create(
+          strand_,
+          media_call_info{uuid_, std::string(invite.message.header("Call-ID").value_or("")),
+                          target_.record})),
       ring_timer_(strand_),
       probe_timer_(strand_) {
   auto tag = sip::new_token();
@@ -31,6 +37,8 @@ call::call(std::shared_ptr<call_context> context, sip::received_message invite,
     caller_party_ = {from->display_name, from->uri.user};
   }
   caller_.contact = contact_for(invite.source);
+  media_->set_listener(this);
+  media_->set_party(leg_side::caller, caller_party_.user);
   caller_.invite = std::move(invite.message);
 }
 
@@ -67,10 +75,12 @@ void call::start() {
       answer_locally();
       return;
     case call_target::kind::extension:
-      dial(target_.name);
-      return;
     case call_target::kind::trunk:
-      dial_trunk();
+      if (target_.greeting) {
+        greet_then_dial();
+      } else {
+        dial_target();
+      }
       return;
     case call_target::kind::reject:
       if (target_.status == 404) count(context_->not_found);
@@ -79,15 +89,44 @@ void call::start() {
   }
 }
 
-void call::answer_locally() {
+bool call::answer_locally() {
   auto body = media_->answer_locally(leg_side::caller, caller_.invite.body());
   if (!body) {
     refuse_caller(488, "Not Acceptable Here");
-    return;
+    return false;
   }
   count(context_->answered_locally);
   spdlog::info("call {}: answered locally for {}", caller_call_id(), target_.name);
   answer_caller(std::move(*body));
+  return true;
+}
+
+void call::greet_then_dial() {
+  if (!answer_locally()) return;
+  greeting_ = media_->play(leg_side::caller, target_.greeting, false, true);
+  // Without media of our own there is nothing to hear: ring at once.
+  if (!greeting_) dial_target();
+}
+
+void call::dial_target() {
+  media_->set_party(leg_side::callee,
+                    target_.what == call_target::kind::trunk ? target_.number : target_.name);
+  if (target_.what == call_target::kind::trunk) {
+    dial_trunk();
+  } else {
+    dial(target_.name);
+  }
+}
+
+void call::on_playback_done(leg_side side, bool /*interrupted*/) {
+  if (side != leg_side::caller || !greeting_ || finished_ || caller_.ended) return;
+  greeting_ = false;
+  dial_target();
+}
+
+void call::on_dtmf(leg_side side, char key) {
+  spdlog::debug("call {}: key {} from the {}", caller_call_id(), key,
+                side == leg_side::caller ? "caller" : "callee");
 }
 
 void call::answer_caller(std::string body) {
@@ -98,6 +137,8 @@ void call::answer_caller(std::string body) {
 }
 
 void call::refuse_caller(int status, std::string_view reason) {
+  // A caller we answered ourselves (a greeting, then a callee that failed) is sent a BYE.
+  if (caller_.answered) send_bye(caller_);
   if (!caller_.answered && !caller_.ended) {
     respond(caller_invite_, caller_.invite, status, reason);
     if (status >= 300) count(context_->failed);
@@ -222,6 +263,8 @@ void call::on_ack(const sip::received_message& ack) {
   if (&which == &caller_ && caller_.answered) {
     context_->index.remove_invite(caller_invite_);
   }
+  // The answer to the offer our 2xx made to an INVITE without one.
+  if (!ack.message.body().empty()) media_->accept_answer(which.side, ack.message.body());
 }
 
 void call::on_ack_timeout(sip::server_handle invite) {

@@ -96,7 +96,7 @@ struct device {
 
 /// One call: the caller's leg, at most one callee leg at a time, the media session between
 /// them. Every member function runs on the call's strand; the manager reaches it by posting.
-class call : public std::enable_shared_from_this<call> {
+class call : public std::enable_shared_from_this<call>, media_session_listener {
  public:
   call(std::shared_ptr<call_context> context, sip::received_message invite,
        sip::server_handle transaction, call_target target);
@@ -117,6 +117,10 @@ class call : public std::enable_shared_from_this<call> {
   void on_stray_response(const sip::received_message& response);
   /// Ends the call from our side: BYE, CANCEL or a final response, whatever each leg needs.
   void hang_up(int status, std::string_view reason);
+
+  // media_session_listener
+  void on_dtmf(leg_side side, char key) override;
+  void on_playback_done(leg_side side, bool interrupted) override;
 
   /// The caller's Call-ID and our tag toward it, known from construction.
   const std::string& caller_call_id() const { return caller_.dialog.call_id; }
@@ -199,7 +203,12 @@ class call : public std::enable_shared_from_this<call> {
   void on_probe_answer(const std::string& call_id, const sip::client_event& event);
 
   // Shared helpers (call.cpp).
-  void answer_locally();
+  /// Answers the caller here; false when that failed and the caller was refused.
+  bool answer_locally();
+  /// Answers, plays the target's greeting, then rings the target (on_playback_done).
+  void greet_then_dial();
+  /// Rings target_: an extension or a trunk.
+  void dial_target();
   void answer_caller(std::string body);
   void refuse_caller(int status, std::string_view reason);
   void respond(sip::server_handle transaction, const sip::sip_message& request, int status,
@@ -228,6 +237,7 @@ class call : public std::enable_shared_from_this<call> {
 
   std::shared_ptr<call_context> context_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  std::string uuid_;  ///< ours, unique across nodes: the recording's name, the events' key
   call_target target_;
   sip::server_handle caller_invite_;
   leg caller_{leg_side::caller};
@@ -248,6 +258,7 @@ class call : public std::enable_shared_from_this<call> {
   boost::asio::steady_timer ring_timer_;
   boost::asio::steady_timer probe_timer_;
   bool probes_scheduled_ = false;
+  bool greeting_ = false;  ///< the caller hears the greeting; the target rings after it
 };
 
 }  // namespace callcenterd::call::detail

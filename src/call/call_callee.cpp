@@ -168,7 +168,8 @@ void call::on_callee_answer(const sip::received_message& response) {
   }
   count(context_->bridged);
   spdlog::info("call {}: bridged to {}", caller_call_id(), target_.name);
-  answer_caller(std::move(*answer));
+  // A caller answered here already (after a greeting) has its session with us.
+  if (!caller_.answered) answer_caller(std::move(*answer));
 }
 
 void call::on_callee_failure(int status, std::string_view reason) {

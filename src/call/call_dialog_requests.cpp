@@ -35,8 +35,12 @@ void call::on_request(sip::server_handle transaction, const sip::received_messag
     on_bye(from, transaction, message);
   } else if (method == "INVITE" || method == "UPDATE") {
     if (accept_refresh(from, transaction, message)) on_offer(from, transaction, request);
-  } else if (method == "INFO" || method == "OPTIONS") {
-    // INFO carries DTMF for the media engine once it runs; until then it is acknowledged.
+  } else if (method == "INFO") {
+    // DTMF in application/dtmf-relay or application/dtmf; other packages are acknowledged
+    // and ignored, as a B2BUA that does not know them should not fail the call over them.
+    media_->on_info(from.side, message.header("Content-Type").value_or(""), message.body());
+    respond(transaction, message, 200);
+  } else if (method == "OPTIONS") {
     respond(transaction, message, 200);
   } else if (method == "REFER") {
     on_refer(from, transaction, message);

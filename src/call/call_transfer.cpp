@@ -189,6 +189,7 @@ void call::complete_transfer() {
     // The callee stays and now stands where the caller was; the target becomes the callee.
     caller_ = std::move(*callee_);
     caller_.side = leg_side::caller;
+    media_->swap_sides();
   }
   target.side = leg_side::callee;
   callee_ = std::move(target);

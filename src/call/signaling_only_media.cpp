@@ -56,7 +56,8 @@ class signaling_only_session final : public media_session {
 
 class signaling_only_factory final : public media_factory {
  public:
-  std::unique_ptr<media_session> create() override {
+  std::unique_ptr<media_session> create(strand_type /*strand*/,
+                                        const media_call_info& /*info*/) override {
     return std::make_unique<signaling_only_session>();
   }
 };

@@ -116,6 +116,10 @@ std::vector<std::string> restart_required_changes(const daemon_settings& running
   changes.compare("sip.trunks", rsip.trunks, nsip.trunks);
   changes.section_backstop("sip", before, rsip, nsip);
   changes.compare("dids", running.dids, next.dids);
+  // Media binds its port range and renders prompts at start; recordings in progress keep
+  // the writer they opened with.
+  changes.compare("media", running.media, next.media);
+  changes.compare("recording", running.recording, next.recording);
 
   return changes.take();
 }

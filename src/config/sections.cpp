@@ -92,6 +92,29 @@ void read_shutdown(section_reader& in, shutdown_settings& out) {
   in.duration("drain_timeout", out.drain_timeout, milliseconds(0), hours(1));
 }
 
+void read_media(section_reader& in, media_settings& out) {
+  in.text("address", out.address, ip_address_check);
+  in.text("advertised_address", out.advertised_address, [](std::string_view text) {
+    return text.empty() ? std::string() : ip_address_check(text);
+  });
+  in.integer<std::uint16_t>("rtp_port_min", out.rtp_port_min, 1024, 65534);
+  in.integer<std::uint16_t>("rtp_port_max", out.rtp_port_max, 1025, 65535);
+  // Each leg takes an even port and the odd one above it.
+  if (out.rtp_port_max < out.rtp_port_min + 3) {
+    in.fail("rtp_port_max", "media.rtp_port_max (" + std::to_string(out.rtp_port_max) +
+                                ") must leave room for two port pairs above media.rtp_port_min (" +
+                                std::to_string(out.rtp_port_min) + ")");
+  }
+  in.duration("rtcp_interval", out.rtcp_interval, seconds(1), minutes(1));
+  in.path_or_empty("hold_music", out.hold_music);
+}
+
+void read_recording(section_reader& in, recording_settings& out) {
+  in.boolean("enabled", out.enabled);
+  in.boolean("sync_to_disk", out.sync_to_disk);
+  in.duration("flush_interval", out.flush_interval, milliseconds(100), minutes(1));
+}
+
 void read_daemon_settings(section_reader& root, daemon_settings& out) {
   // Each section reads through its own reader so that unknown keys are reported per section.
   root.read_section("service", [&](section_reader& s) { read_service(s, out.service); });
@@ -103,6 +126,8 @@ void read_daemon_settings(section_reader& root, daemon_settings& out) {
                     [&](section_reader& s) { read_event_log(s, out.event_log, out.paths); });
   root.read_section("shutdown", [&](section_reader& s) { read_shutdown(s, out.shutdown); });
   root.read_section("sip", [&](section_reader& s) { read_sip(s, out.sip); });
+  root.read_section("media", [&](section_reader& s) { read_media(s, out.media); });
+  root.read_section("recording", [&](section_reader& s) { read_recording(s, out.recording); });
   read_dids(root, out.dids);
 }
 

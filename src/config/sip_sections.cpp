@@ -198,6 +198,21 @@ void read_trunk(section_reader& in, sip_trunk_settings& out) {
   }
 }
 
+// Text for the speech engine: one line, short enough to render at start-up quickly.
+std::string greeting_check(std::string_view text) {
+  if (text.empty()) return "must not be empty";
+  if (text.size() > 1000) return "must be at most 1000 bytes";
+  for (const char c : text) {
+    if (c == '\n' || c == '\r' || c == '\0') return "must be one line of text";
+  }
+  return {};
+}
+
+std::string language_check(std::string_view text) {
+  if (text == "en" || text == "zh") return {};
+  return "must be en (English) or zh (Mandarin), got " + in_quotes(text);
+}
+
 }  // namespace
 
 void read_sip(section_reader& in, sip_settings& out) {
@@ -274,6 +289,16 @@ void read_dids(section_reader& root, std::vector<did_settings>& out) {
     if (targets != 1 && !did.number.empty()) {
       item.fail("number", "a DID names exactly one of flow, queue or extension");
     }
+    const bool spoken = item.text("greeting", did.greeting, greeting_check);
+    const bool recorded = item.path_or_empty("greeting_prompt", did.greeting_prompt);
+    if (item.text("greeting_language", did.greeting_language, language_check) && !spoken) {
+      item.fail("greeting_language", "greeting_language needs a greeting to say");
+    }
+    if ((spoken || recorded) && did.kind != did_settings::target_kind::extension) {
+      item.fail(spoken ? "greeting" : "greeting_prompt",
+                "a greeting plays before an extension rings; flows and queues say their own");
+    }
+    item.boolean("record", did.record);
     if (!did.number.empty() && !numbers.insert(did.number).second) {
       item.fail("number", "the number " + in_quotes(did.number) + " is listed twice");
     }

@@ -1,10 +1,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "callcenterd/media/prompt.hpp"
 
 namespace callcenterd::call {
 
@@ -22,6 +25,10 @@ struct call_target {
   std::string number;  ///< what is dialled out (trunk)
   int status = 404;
   std::string reason;
+  /// Extension or trunk targets: answer the caller first and play this, then ring.
+  std::shared_ptr<const media::prompt> greeting;
+  /// Whether the call is recorded once bridged.
+  bool record = true;
 
   friend bool operator==(const call_target&, const call_target&) = default;
 };

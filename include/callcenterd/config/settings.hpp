@@ -111,6 +111,33 @@ struct shutdown_settings {
   bool operator==(const shutdown_settings&) const = default;
 };
 
+struct media_settings {
+  /// IP literal RTP and RTCP sockets bind to.
+  std::string address = "127.0.0.1";
+  /// The address our SDP gives peers, when they reach us through NAT; empty means `address`.
+  std::string advertised_address;
+  /// The UDP port range of RTP (even ports) and RTCP (the odd port above each).
+  std::uint16_t rtp_port_min = 20000;
+  std::uint16_t rtp_port_max = 29999;
+  std::chrono::milliseconds rtcp_interval = std::chrono::seconds(5);
+  /// Music on hold: a WAV file under paths.prompts (or absolute); empty plays a built-in tune.
+  std::filesystem::path hold_music;
+
+  bool operator==(const media_settings&) const = default;
+};
+
+struct recording_settings {
+  /// Record every bridged call (a DID may say `record: false`).
+  bool enabled = true;
+  /// Make each flush durable (fsync) before the header claims it.
+  bool sync_to_disk = true;
+  /// How often a recording's header is brought up to date: at most this much is lost in a
+  /// crash.
+  std::chrono::milliseconds flush_interval = std::chrono::seconds(1);
+
+  bool operator==(const recording_settings&) const = default;
+};
+
 /// Everything in callcenterd.yaml.
 struct daemon_settings {
   service_settings service;
@@ -121,6 +148,8 @@ struct daemon_settings {
   event_log_settings event_log;
   shutdown_settings shutdown;
   sip_settings sip;
+  media_settings media;
+  recording_settings recording;
   std::vector<did_settings> dids;
   /// The file these were read from (the name given to load_string for in-memory text).
   std::filesystem::path source_file;

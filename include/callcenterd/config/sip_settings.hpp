@@ -147,6 +147,14 @@ struct did_settings {
   std::string number;
   target_kind kind = target_kind::flow;
   std::string target;
+  /// Said to the caller before the target rings (extension targets): text for the speech
+  /// engine in `greeting_language` ("en" or "zh"), or a recorded prompt file under
+  /// paths.prompts, which takes precedence when given.
+  std::string greeting;
+  std::string greeting_language = "en";
+  std::filesystem::path greeting_prompt;
+  /// Whether its bridged calls are recorded (with recording.enabled).
+  bool record = true;
   bool operator==(const did_settings&) const = default;
 };
 

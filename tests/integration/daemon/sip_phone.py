@@ -97,9 +97,9 @@ class UdpPhone:
 
     # Sending.
 
-    def _send(self, lines, body=""):
+    def _send(self, lines, body="", content_type="application/sdp"):
         if body:
-            lines = [*lines, "Content-Type: application/sdp"]
+            lines = [*lines, f"Content-Type: {content_type}"]
         text = "\r\n".join([*lines, f"Content-Length: {len(body.encode())}", "", body])
         self.sock.sendto(text.encode(), self.server)
 
@@ -112,14 +112,16 @@ class UdpPhone:
                     f"Call-ID: {request.header('call-id')}", f"CSeq: {request.header('cseq')}",
                     *extra], body)
 
-    def _request(self, method, uri, dialog, cseq, branch, extra=(), body=""):
+    def _request(self, method, uri, dialog, cseq, branch, extra=(), body="",
+                 content_type="application/sdp"):
         self._send([f"{method} {uri} SIP/2.0",
                     f"Via: SIP/2.0/UDP 127.0.0.1:{self.port};branch={branch};rport",
                     "Max-Forwards: 70",
                     f"From: <{dialog.local}>;tag={dialog.local_tag}",
                     f"To: <{dialog.remote}>" + (f";tag={dialog.remote_tag}"
                                                  if dialog.remote_tag else ""),
-                    f"Call-ID: {dialog.call_id}", f"CSeq: {cseq} {method}", *extra], body)
+                    f"Call-ID: {dialog.call_id}", f"CSeq: {cseq} {method}", *extra], body,
+                   content_type)
 
     # Receiving.
 
@@ -173,7 +175,7 @@ class UdpPhone:
 
     # Calls.
 
-    def answer_call(self, ring_only=False):
+    def answer_call(self, ring_only=False, sdp=SDP):
         """Waits for an INVITE and answers it with SDP (an offer when the INVITE had none);
         the dialog once ACKed, or the INVITE itself when `ring_only` (then call
         expect_cancel())."""
@@ -184,7 +186,7 @@ class UdpPhone:
             invite.local_tag = tag
             return invite
         while True:
-            self._reply(invite, 200, "OK", [f"Contact: {self.contact}"], tag, SDP)
+            self._reply(invite, 200, "OK", [f"Contact: {self.contact}"], tag, sdp)
             try:
                 ack = self.next_request("ACK", timeout=0.5)
                 if ack.header("call-id") == invite.header("call-id"):
@@ -204,7 +206,7 @@ class UdpPhone:
         self._reply(invite, 487, "Request Terminated", to_tag=invite.local_tag)
         self.next_request("ACK")
 
-    def invite(self, number):
+    def invite(self, number, sdp=SDP):
         """Calls `number` with an SDP offer, answering the daemon's challenge, and returns the
         dialog at once: its callee may have to ring before anything else comes. Follow with
         ringing() or answered()."""
@@ -212,7 +214,7 @@ class UdpPhone:
         dialog = Dialog(uuid.uuid4().hex, uuid.uuid4().hex[:10], None,
                         f"sip:{self.extension}@127.0.0.1", uri, uri, 1)
         dialog.branch = f"z9hG4bK{uuid.uuid4().hex}"
-        self._request("INVITE", uri, dialog, 1, dialog.branch, [f"Contact: {self.contact}"], SDP)
+        self._request("INVITE", uri, dialog, 1, dialog.branch, [f"Contact: {self.contact}"], sdp)
         while (challenge := self._response(dialog.call_id, 1)).status < 200:
             pass
         assert challenge.status == 401, f"INVITE to {number} got {challenge.status}, not 401"
@@ -223,7 +225,7 @@ class UdpPhone:
         dialog.cseq = 2
         dialog.branch = f"z9hG4bK{uuid.uuid4().hex}"
         self._request("INVITE", uri, dialog, 2, dialog.branch,
-                      [f"Contact: {self.contact}", f"Authorization: {authorization}"], SDP)
+                      [f"Contact: {self.contact}", f"Authorization: {authorization}"], sdp)
         return dialog
 
     def _ack_failure(self, dialog, response):
@@ -251,6 +253,7 @@ class UdpPhone:
             return response.status
         dialog.remote_tag = tag_of(response.header("to"))
         dialog.target = uri_of(response.header("contact"))
+        dialog.answer = response.body
         self._request("ACK", dialog.target, dialog, dialog.cseq, f"z9hG4bK{uuid.uuid4().hex}")
         return response.status
 
@@ -258,21 +261,21 @@ class UdpPhone:
         """BYE inside `dialog`; the final status."""
         return self.send_in_dialog(dialog, "BYE").status
 
-    def call(self, number):
+    def call(self, number, sdp=SDP):
         """Calls `number` and returns the dialog once answered."""
-        dialog = self.invite(number)
+        dialog = self.invite(number, sdp)
         status = self.answered(dialog)
         assert status == 200, f"call to {number} failed with {status}"
         return dialog
 
-    def send_in_dialog(self, dialog, method, extra=()):
+    def send_in_dialog(self, dialog, method, extra=(), body="", content_type=""):
         """Sends `method` inside `dialog` (resent every 0.5 s until answered); the final
         response."""
         dialog.cseq += 1
         branch = f"z9hG4bK{uuid.uuid4().hex}"
         for _ in range(20):
             self._request(method, dialog.target, dialog, dialog.cseq, branch,
-                          [f"Contact: {self.contact}", *extra])
+                          [f"Contact: {self.contact}", *extra], body, content_type)
             try:
                 while (response := self._response(dialog.call_id, dialog.cseq, 0.5)).status < 200:
                     pass

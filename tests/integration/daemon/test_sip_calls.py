@@ -148,7 +148,8 @@ class BridgedCallTest(CallTestCase):
         self.call_phone("uas_early_media.xml", "uac_early_media.xml")
         self.assertEqual(self.calls("bridged"), 1)
 
-    def test_hold_and_resume_are_relayed_to_the_phone(self):
+    def test_hold_and_resume_keep_the_phone_in_a_two_way_session(self):
+        # The held phone is offered sendrecv (it hears music from us), not the caller's hold.
         self.call_phone("uas_phone_hold.xml", "uac_hold.xml")
 
     def test_caller_cancels_while_the_phone_rings(self):

@@ -9,6 +9,11 @@ namespace {
 
 namespace sdp = sip::sdp;
 
+std::unique_ptr<media_session> make_session() {
+  static boost::asio::io_context io;
+  return make_signaling_only_media_factory()->create(boost::asio::make_strand(io), {});
+}
+
 constexpr std::string_view offer =
     "v=0\r\n"
     "o=alice 1 1 IN IP4 192.0.2.7\r\n"
@@ -19,7 +24,7 @@ constexpr std::string_view offer =
     "a=rtpmap:101 telephone-event/8000\r\n";
 
 TEST(signaling_only_media, a_local_answer_accepts_the_codec_but_carries_no_media) {
-  auto session = make_signaling_only_media_factory()->create();
+  auto session = make_session();
   const auto answer = session->answer_locally(leg_side::caller, offer);
   ASSERT_TRUE(answer);
   const auto parsed = sdp::parse_sdp(*answer);
@@ -36,7 +41,7 @@ TEST(signaling_only_media, a_local_answer_accepts_the_codec_but_carries_no_media
 }
 
 TEST(signaling_only_media, an_invite_without_sdp_gets_an_inactive_offer) {
-  auto session = make_signaling_only_media_factory()->create();
+  auto session = make_session();
   const auto ours = session->answer_locally(leg_side::caller, "");
   ASSERT_TRUE(ours);
   const auto parsed = sdp::parse_sdp(*ours);
@@ -45,7 +50,7 @@ TEST(signaling_only_media, an_invite_without_sdp_gets_an_inactive_offer) {
 }
 
 TEST(signaling_only_media, unacceptable_offers_fail_and_bridged_sdp_passes_unchanged) {
-  auto session = make_signaling_only_media_factory()->create();
+  auto session = make_session();
   EXPECT_FALSE(session->answer_locally(leg_side::caller, "v=0\r\nnonsense\r\n"));
   const std::string video_only =
       "v=0\r\no=a 1 1 IN IP4 192.0.2.7\r\ns=-\r\nc=IN IP4 192.0.2.7\r\nt=0 0\r\n"

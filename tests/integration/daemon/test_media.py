@@ -1,0 +1,139 @@
+"""The media engine through the real daemon: RTP anchored on our ports, a spoken greeting, a
+bridge with transcoding, the stereo recording and its index row, and DTMF by RFC 4733, SIP
+INFO and in-band tones. The caller is sipp playing its own speech recording (g711a.pcap) or a
+scripted phone with an RTP peer; extension 1001 is a scripted phone sending a 1 kHz tone."""
+import hashlib
+import os
+import time
+import wave
+
+from harness import free_port
+from rtp_peer import DTMF_FREQUENCIES, RtpPeer, goertzel_power, tone
+from sip_phone import UdpPhone
+from test_sip_calls import CallTestCase
+
+MEDIA = """media:
+  address: 127.0.0.1
+dids:
+  - {number: '8001', extension: '1001', greeting: 'Thank you for calling.'}
+  - number: '8002'
+    extension: '1001'
+    greeting: 'Welcome to the support line. Press any key to skip this long message and be put through to an agent at once.'
+"""
+
+
+def channel_samples(path):
+    """The left and right channels of a 16-bit stereo WAV as lists."""
+    with wave.open(path, "rb") as w:
+        frames = w.readframes(w.getnframes())
+        assert w.getnchannels() == 2 and w.getsampwidth() == 2 and w.getframerate() == 8000
+    values = memoryview(frames).cast("h")
+    return list(values[0::2]), list(values[1::2])
+
+
+def rms(samples):
+    return (sum(s * s for s in samples) / max(len(samples), 1)) ** 0.5
+
+
+class MediaTestCase(CallTestCase):
+    extra_yaml = MEDIA
+
+    def rtp_peer(self):
+        peer = RtpPeer()
+        self.addCleanup(peer.close)
+        return peer
+
+    def key_count(self, source):
+        return self.daemon.metric(f'callcenterd_media_dtmf_keys_total{{source="{source}"}}') or 0
+
+    def wait_for_keys(self, source, count):
+        self.daemon.wait_until(lambda: self.key_count(source) >= count,
+                               what=f"{count} key(s) by {source}", timeout=10)
+        time.sleep(0.5)  # the rest of the press (updates, end packets) must not count again
+        self.assertEqual(self.key_count(source), count)
+
+
+class GreetingBridgeRecordingTest(MediaTestCase):
+    def test_8001_greets_bridges_to_1001_and_records_both_parties(self):
+        agent = self.phone("1001")
+        agent_audio = self.rtp_peer()
+        caller = self.start_sipp("uac_pcap_call.xml", *self.caller_args("8001")[:-1], "1002",
+                                 "-mp", str(free_port()))
+        dialog = agent.answer_call(sdp=agent_audio.sdp(0))
+        answered_at = time.monotonic()
+        # Our offer to the agent carries the daemon's own port, not the caller's.
+        self.assertIn("o=callcenterd ", agent.last_invite.body)
+        agent_audio.send_to(agent.last_invite.body)
+        agent_audio.play(tone([1000], 12.0))
+        bye = agent.next_request("BYE", timeout=20)
+        talk_time = time.monotonic() - answered_at
+        self.assertEqual(bye.header("call-id"), dialog.call_id)
+        self.assert_phone_done(caller)
+
+        # The caller's speech reached the agent, transcoded from PCMA to PCMU.
+        heard = agent_audio.received_samples(since=answered_at)
+        self.assertGreater(len(heard), 8000 * 4, "the agent heard less than 4 s")
+        self.assertGreater(rms(heard), 200, "the agent heard only silence")
+
+        query = ("SELECT call_uuid, path, duration_ms, size_bytes, sha256, caller, agent, status "
+                 "FROM recordings")
+        self.daemon.wait_until(lambda: self.db.query(query), what="the recording's index row",
+                               timeout=15)
+        rows = self.db.query(query).splitlines()
+        self.assertEqual(len(rows), 1, rows)
+        call_uuid, path, duration_ms, size_bytes, sha256, caller_user, agent_user, status = \
+            rows[0].split("|")
+        self.assertEqual(status, "completed")
+        self.assertEqual((caller_user, agent_user), ("1002", "1001"))
+        day = time.strftime("%Y/%m/%d", time.gmtime())
+        self.assertTrue(path.endswith(f"recordings/{day}/{call_uuid}.wav"), path)
+        with open(path, "rb") as f:
+            data = f.read()
+        self.assertEqual(len(data), int(size_bytes))
+        self.assertEqual(hashlib.sha256(data).hexdigest(), sha256)
+
+        left, right = channel_samples(path)
+        seconds = len(left) / 8000
+        self.assertAlmostEqual(seconds, talk_time, delta=0.1,
+                               msg=f"recording {seconds:.3f} s, talk time {talk_time:.3f} s")
+        self.assertAlmostEqual(int(duration_ms) / 1000, seconds, delta=0.01)
+        # The agent's tone is on the right and only there; the caller's speech on the left.
+        left_tone = goertzel_power(left[8000:40000], 1000)
+        right_tone = goertzel_power(right[8000:40000], 1000)
+        self.assertGreater(rms(right[8000:40000]), 1000)
+        self.assertGreater(right_tone, 100 * max(left_tone, 1.0), "1 kHz is not the agent's")
+        self.assertGreater(rms(left[:8000 * 5]), 100, "the caller's channel is silent")
+        self.wait_for_no_calls()
+
+
+class DtmfTest(MediaTestCase):
+    def test_each_way_of_sending_a_key_reaches_the_call_once(self):
+        agent = self.phone("1001")
+        caller = UdpPhone(self.daemon.sip_port, "1002", "demo1002")
+        self.addCleanup(caller.close)
+        audio = self.rtp_peer()
+        dialog = caller.call("8002", sdp=audio.sdp(0))
+        audio.send_to(dialog.answer)
+        time.sleep(0.5)
+        # In-band: a 5 as tones in the audio, while the greeting plays, stops it (barge-in),
+        # and the agent's phone rings at once rather than after the whole greeting.
+        audio.play(tone(DTMF_FREQUENCIES["5"], 0.1))
+        self.wait_for_keys("inband", 1)
+        invite = agent.answer_call(ring_only=True)
+        # RFC 4733: eight packets of one press (five updates, three ends) are one key.
+        audio.press("7")
+        self.wait_for_keys("rfc4733", 1)
+        # SIP INFO with application/dtmf-relay.
+        response = caller.send_in_dialog(dialog, "INFO", body="Signal=9\r\nDuration=160\r\n",
+                                         content_type="application/dtmf-relay")
+        self.assertEqual(response.status, 200)
+        self.wait_for_keys("info", 1)
+        self.assertEqual(self.key_count("inband"), 1)
+        self.assertEqual(caller.hang_up(dialog), 200)
+        agent.expect_cancel(invite)
+        self.wait_for_no_calls()
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
