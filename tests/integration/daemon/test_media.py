@@ -16,6 +16,7 @@ MEDIA = """media:
   address: 127.0.0.1
 dids:
   - {number: '8001', extension: '1001', greeting: 'Thank you for calling.'}
+  - {number: '8003', extension: '1001'}
   - number: '8002'
     extension: '1001'
     greeting: 'Welcome to the support line. Press any key to skip this long message and be put through to an agent at once.'
@@ -132,6 +133,40 @@ class DtmfTest(MediaTestCase):
         self.assertEqual(caller.hang_up(dialog), 200)
         agent.expect_cancel(invite)
         self.wait_for_no_calls()
+
+
+class RecordingFailureTest(MediaTestCase):
+    def test_an_unwritable_recordings_directory_fails_the_recording_not_the_call(self):
+        # A regular file where the recordings directory should be: nothing can go under it.
+        root = os.path.join(self.daemon.workdir, "var", "recordings")
+        os.makedirs(os.path.dirname(root), exist_ok=True)
+        with open(root, "w") as f:
+            f.write("not a directory")
+        agent = self.phone("1001")
+        caller = UdpPhone(self.daemon.sip_port, "1002", "demo1002")
+        self.addCleanup(caller.close)
+        caller_audio, agent_audio = self.rtp_peer(), self.rtp_peer()
+        dialog = caller.invite("8003", sdp=caller_audio.sdp(0))
+        agent.answer_call(sdp=agent_audio.sdp(0))
+        agent_audio.send_to(agent.last_invite.body)
+        self.assertEqual(caller.answered(dialog), 200)
+        caller_audio.send_to(dialog.answer)
+        caller_audio.play(tone([500], 1.5))
+        agent_audio.play(tone([1000], 1.5))
+        time.sleep(1.5)
+        # The call itself went on: each side heard the other.
+        self.assertGreater(rms(agent_audio.received_samples()), 500)
+        self.assertGreater(rms(caller_audio.received_samples()), 500)
+        self.assertEqual(caller.hang_up(dialog), 200)
+        self.wait_for_no_calls()
+        query = "SELECT status || '|' || failure FROM recordings"
+        self.daemon.wait_until(lambda: self.db.query(query), what="the failed recording's row",
+                               timeout=15)
+        status, failure = self.db.query(query).split("|", 1)
+        self.assertEqual(status, "failed")
+        self.assertIn(root, failure)
+        self.assertEqual(self.daemon.metric("callcenterd_recordings_failed_total"), 1)
+        self.assertIn("recording of call", self.daemon.log())
 
 
 if __name__ == "__main__":
