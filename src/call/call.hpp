@@ -96,7 +96,7 @@ struct device {
 
 /// One call: the caller's leg, at most one callee leg at a time, the media session between
 /// them. Every member function runs on the call's strand; the manager reaches it by posting.
-class call : public std::enable_shared_from_this<call>, media_session_listener {
+class call final : public std::enable_shared_from_this<call>, media_session_listener {
  public:
   call(std::shared_ptr<call_context> context, sip::received_message invite,
        sip::server_handle transaction, call_target target);
