@@ -1,6 +1,7 @@
 #include "callcenterd/media/call_media.hpp"
 
 #include <boost/asio/error.hpp>
+#include <deque>
 #include <random>
 
 #include "callcenterd/media/dtmf_detector.hpp"
@@ -22,6 +23,8 @@ constexpr std::size_t frame_samples = 160;
 // The same key from another path (INFO after RFC 4733, a tone the events also carried) within
 // this time is the same press, reported once.
 constexpr auto same_press_window = 300ms;
+// How long a key we send lasts before its end packets: 100 ms, in RTP timestamp units.
+constexpr std::uint32_t sent_key_duration = 800;
 
 std::uint32_t random_32() {
   thread_local std::mt19937 generator{std::random_device{}()};
@@ -69,6 +72,9 @@ struct call_media::leg_state final : rtp_endpoint_listener,
   std::optional<dtmf_detector> inband;
   std::optional<dtmf_key> last_key;
   time_point last_key_at{};
+  // Keys we send this leg as RFC 4733 events: the one going out, and those waiting.
+  std::optional<telephone_event_sender> key_out;
+  std::deque<dtmf_key> keys_waiting;
 
   std::uint64_t relayed = 0;
   std::uint64_t generated = 0;
@@ -207,7 +213,37 @@ void call_media::on_key(leg_state& from, dtmf_key key, dtmf_source source) {
 
 void call_media::on_info_dtmf(std::size_t leg, dtmf_key key) {
   if (closed_) return;
-  on_key(at(leg), key, dtmf_source::info);
+  auto& from = at(leg);
+  on_key(from, key, dtmf_source::info);
+  // Tones and RFC 4733 events cross the bridge with the audio; an INFO would stop here.
+  if (from.partner) send_dtmf(*from.partner, key);
+}
+
+bool call_media::send_dtmf(std::size_t leg, dtmf_key key) {
+  auto& state = at(leg);
+  if (closed_ || !state.configured || !state.config.format.telephone_event || !state.config.sends ||
+      !state.endpoint) {
+    return false;
+  }
+  state.keys_waiting.push_back(key);
+  arm_clock();
+  return true;
+}
+
+void call_media::send_event_packet(leg_state& leg, std::chrono::steady_clock::time_point now) {
+  if (!leg.key_out) {
+    if (leg.keys_waiting.empty()) return;
+    leg.key_out.emplace(leg.keys_waiting.front(), leg.out.event_timestamp(now), sent_key_duration);
+    leg.keys_waiting.pop_front();
+  }
+  std::array<std::uint8_t, telephone_event_size> payload{};
+  const auto packet = leg.key_out->next(payload);
+  if (packet && leg.config.format.telephone_event) {
+    leg.endpoint->send(
+        leg.out.event(*leg.config.format.telephone_event, packet->marker, packet->rtp_timestamp),
+        payload);
+  }
+  if (!packet || packet->last) leg.key_out.reset();
 }
 
 void call_media::detect_inband_dtmf(std::size_t leg, bool on) {
@@ -262,7 +298,9 @@ void call_media::on_clock(const boost::system::error_code& ec) {
   engine_.counters().frames_skipped.fetch_add(clock_->skipped() - skipped_before,
                                               std::memory_order_relaxed);
   bool any = false;
-  for (const auto& leg : legs_) any = any || (leg && leg->player);
+  for (const auto& leg : legs_) {
+    any = any || (leg && (leg->player || leg->key_out || !leg->keys_waiting.empty()));
+  }
   if (!any) {
     clock_.reset();  // the next play() starts a new grid
     return;
@@ -273,6 +311,9 @@ void call_media::on_clock(const boost::system::error_code& ec) {
 void call_media::on_tick() {
   const auto now = std::chrono::steady_clock::now();
   for (auto& slot : legs_) {
+    if (slot && slot->endpoint && (slot->key_out || !slot->keys_waiting.empty())) {
+      send_event_packet(*slot, now);
+    }
     if (!slot || !slot->player) continue;
     auto& leg = *slot;
     auto frame = leg.player->next_frame(frame_samples);

@@ -33,6 +33,16 @@ rtp_header outgoing_stream::next_header(std::uint8_t payload_type, bool marker,
   return out;
 }
 
+rtp_header outgoing_stream::event(std::uint8_t payload_type, bool marker, std::uint32_t timestamp) {
+  rtp_header out;
+  out.marker = marker;
+  out.payload_type = payload_type;
+  out.sequence = next_sequence_++;
+  out.timestamp = timestamp;
+  out.ssrc = ssrc_;
+  return out;
+}
+
 rtp_header outgoing_stream::relay(const rtp_header& in, time_point now) {
   const bool switched = last_feed_ != feed::relayed || in.ssrc != relayed_ssrc_;
   if (switched) {

@@ -141,8 +141,13 @@ class call_media : public std::enable_shared_from_this<call_media> {
   /// Listens for keys sent as tones in `leg`'s audio, for peers without telephone-event. Off
   /// by default: it decodes and filters every packet. Strand.
   void detect_inband_dtmf(std::size_t leg, bool on);
-  /// A key from a SIP INFO on `leg`. Strand.
+  /// A key from a SIP INFO on `leg`. Reported like any key, and sent on as RFC 4733 events to
+  /// the leg it is connected to, which would otherwise never hear it. Strand.
   void on_info_dtmf(std::size_t leg, dtmf_key key);
+  /// Sends `key` to `leg` as RFC 4733 events: 100 ms of updates, then the end packet three
+  /// times, on the frame clock; keys sent while one is going out follow in order. False when
+  /// the leg negotiated no telephone-event. Strand.
+  bool send_dtmf(std::size_t leg, dtmf_key key);
 
   /// Quality of `leg` so far (zeros before it received anything). Strand.
   [[nodiscard]] leg_quality quality(std::size_t leg) const;
@@ -169,6 +174,7 @@ class call_media : public std::enable_shared_from_this<call_media> {
   void on_clock(const boost::system::error_code& ec);
   void on_tick();
   void end_playback(leg_state& leg, bool interrupted);
+  void send_event_packet(leg_state& leg, std::chrono::steady_clock::time_point now);
 
   strand_type strand_;
   media_engine& engine_;

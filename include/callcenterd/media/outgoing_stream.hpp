@@ -36,6 +36,16 @@ class outgoing_stream {
   /// and carries the marker.
   rtp_header generated(std::uint8_t payload_type, std::uint32_t samples, time_point now);
 
+  /// The RTP timestamp a telephone-event starting at `now` carries: where the stream's
+  /// audio stands then.
+  [[nodiscard]] std::uint32_t event_timestamp(time_point now) const {
+    return continued_timestamp(now);
+  }
+  /// The header of one RFC 4733 packet, sent between the audio packets: the next sequence
+  /// number and `timestamp` (the event's start, constant over its packets). The audio's
+  /// timeline is left as it was, so the audio after the event continues undisturbed.
+  rtp_header event(std::uint8_t payload_type, bool marker, std::uint32_t timestamp);
+
   [[nodiscard]] std::uint32_t ssrc() const { return ssrc_; }
 
  private:

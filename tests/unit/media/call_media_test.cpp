@@ -198,6 +198,44 @@ TEST_F(call_media_test, a_key_stops_a_prompt_and_reaches_the_call_once_whichever
   media->close();
 }
 
+TEST_F(call_media_test, a_key_by_info_reaches_the_other_leg_as_rfc4733_events) {
+  auto media = make();
+  phone caller(io_);
+  phone agent(io_);
+  open(*media, 0, caller, g711_law::ulaw);
+  open(*media, 1, agent, g711_law::alaw, 96);
+  media->connect(0, 1);
+  media->on_info_dtmf(0, dtmf_key::five);
+  std::vector<rtp_header> events;
+  std::vector<std::vector<std::uint8_t>> packets;
+  run_until([&] {
+    for (auto& p : agent.drain()) packets.push_back(std::move(p));
+    return packets.size() >= 7;
+  });
+  run_for(100ms);
+  for (auto& p : agent.drain()) packets.push_back(std::move(p));
+  std::vector<telephone_event> blocks;
+  for (const auto& bytes : packets) {
+    const auto packet = parse_rtp(bytes);
+    ASSERT_TRUE(packet);
+    EXPECT_EQ(packet->payload_type, 96) << "the agent leg's own telephone-event type";
+    events.push_back(*packet);
+    blocks.push_back(*parse_telephone_event(packet->payload));
+  }
+  // Four updates, then the end at 100 ms three times, all of one press.
+  ASSERT_EQ(events.size(), 7U);
+  EXPECT_TRUE(events.front().marker);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].timestamp, events.front().timestamp);
+    EXPECT_EQ(static_cast<std::uint16_t>(events[i].sequence - events.front().sequence), i);
+    EXPECT_EQ(blocks[i].event, 5);
+    EXPECT_EQ(blocks[i].end, i >= 4) << i;
+  }
+  EXPECT_EQ(events_.keys.size(), 1U) << "the call hears the key once too";
+  EXPECT_FALSE(media->send_dtmf(2, dtmf_key::one)) << "a leg without telephone-event";
+  media->close();
+}
+
 TEST_F(call_media_test, close_gives_every_port_back) {
   auto media = make();
   phone caller(io_);
