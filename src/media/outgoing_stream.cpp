@@ -22,12 +22,8 @@ std::uint32_t outgoing_stream::continued_timestamp(time_point now) const {
 
 rtp_header outgoing_stream::next_header(std::uint8_t payload_type, bool marker,
                                         std::uint32_t timestamp, time_point now) {
-  rtp_header out;
-  out.marker = marker;
-  out.payload_type = payload_type;
-  out.sequence = next_sequence_++;
-  out.timestamp = timestamp;
-  out.ssrc = ssrc_;
+  // An event's header, but audio moves the stream's timeline on.
+  auto out = event(payload_type, marker, timestamp);
   last_timestamp_ = timestamp;
   last_sent_at_ = now;
   return out;
