@@ -283,8 +283,7 @@ class anchored_session final : public media_session, media::call_media_listener,
 
   void start_recording() {
     if (!info_.record || shared_->recorder == nullptr || file_) return;
-    recording_started_ = std::chrono::steady_clock::now();
-    timeline_.emplace(recording_started_);
+    timeline_.emplace(std::chrono::steady_clock::now());
     file_ = shared_->recorder->open(info_.call_uuid, std::chrono::system_clock::now());
     media_->set_tap(this);
     arm_drain();
@@ -339,7 +338,6 @@ class anchored_session final : public media_session, media::call_media_listener,
 
   std::optional<recording::stereo_timeline> timeline_;
   std::shared_ptr<recording::recording_file> file_;
-  std::chrono::steady_clock::time_point recording_started_{};
   boost::asio::steady_timer drain_timer_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };

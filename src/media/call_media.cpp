@@ -71,6 +71,7 @@ struct call_media::leg_state final : rtp_endpoint_listener,
   bool saw_events = false;  // the peer sends RFC 4733: its tones in the audio are not keys
   std::optional<dtmf_detector> inband;
   std::optional<dtmf_key> last_key;
+  dtmf_source last_source = dtmf_source::rfc4733;
   time_point last_key_at{};
   // Keys we send this leg as RFC 4733 events: the one going out, and those waiting.
   std::optional<telephone_event_sender> key_out;
@@ -198,11 +199,14 @@ void call_media::on_rtp(leg_state& from, const rtp_header& packet, time_point ar
 
 void call_media::on_key(leg_state& from, dtmf_key key, dtmf_source source) {
   const auto now = std::chrono::steady_clock::now();
-  if (from.last_key == key && now - from.last_key_at < same_press_window) {
-    from.last_key_at = now;
+  // Each path reports a press once already (RFC 4733 by timestamp, tones by key down, INFO
+  // by request): only the same key by another path so soon after is the same press again.
+  if (from.last_key == key && from.last_source != source &&
+      now - from.last_key_at < same_press_window) {
     return;
   }
   from.last_key = key;
+  from.last_source = source;
   from.last_key_at = now;
   engine_.counters()
       .keys.at(static_cast<std::size_t>(source))

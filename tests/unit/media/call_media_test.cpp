@@ -191,10 +191,12 @@ TEST_F(call_media_test, a_key_stops_a_prompt_and_reaches_the_call_once_whichever
   EXPECT_EQ(events_.keys[0], std::make_pair(std::size_t{0}, '7'));
   ASSERT_EQ(events_.playbacks.size(), 1U);
   EXPECT_TRUE(events_.playbacks[0].second) << "barge-in ends the prompt as interrupted";
-  // Another key by INFO is another press.
+  // Another key by INFO is another press, and so is the same key pressed again by INFO.
   media->on_info_dtmf(0, dtmf_key::hash);
-  ASSERT_EQ(events_.keys.size(), 2U);
+  media->on_info_dtmf(0, dtmf_key::hash);
+  ASSERT_EQ(events_.keys.size(), 3U);
   EXPECT_EQ(events_.keys[1].second, '#');
+  EXPECT_EQ(events_.keys[2].second, '#');
   media->close();
 }
 
