@@ -127,9 +127,18 @@ std::vector<call::number_route> to_number_routes(
   for (const auto& did : dids) {
     call::call_target target;
     target.name = did.target;
-    target.what = did.kind == config::did_settings::target_kind::extension
-                      ? call::call_target::kind::extension
-                      : call::call_target::kind::answer_locally;
+    switch (did.kind) {
+      case config::did_settings::target_kind::extension:
+        target.what = call::call_target::kind::extension;
+        break;
+      case config::did_settings::target_kind::hang_up:
+        target.what = call::call_target::kind::announcement;
+        break;
+      case config::did_settings::target_kind::flow:
+      case config::did_settings::target_kind::queue:
+        target.what = call::call_target::kind::answer_locally;
+        break;
+    }
     target.record = record && did.record;
     if (greeting) target.greeting = greeting(did);
     out.push_back({did.number, std::move(target)});

@@ -82,6 +82,9 @@ void call::start() {
         dial_target();
       }
       return;
+    case call_target::kind::announcement:
+      announce();
+      return;
     case call_target::kind::reject:
       if (target_.status == 404) count(context_->not_found);
       refuse_caller(target_.status, target_.reason);
@@ -108,6 +111,13 @@ void call::greet_then_dial() {
   if (!greeting_) dial_target();
 }
 
+void call::announce() {
+  if (!answer_locally()) return;
+  // An announcement is heard to the end: keys do not cut it short.
+  greeting_ = target_.greeting && media_->play(leg_side::caller, target_.greeting, false, false);
+  if (!greeting_) hang_up(500, "No Announcement");
+}
+
 void call::dial_target() {
   media_->set_party(leg_side::callee,
                     target_.what == call_target::kind::trunk ? target_.number : target_.name);
@@ -121,7 +131,11 @@ void call::dial_target() {
 void call::on_playback_done(leg_side side, bool /*interrupted*/) {
   if (side != leg_side::caller || !greeting_ || finished_ || caller_.ended) return;
   greeting_ = false;
-  dial_target();
+  if (target_.what == call_target::kind::announcement) {
+    hang_up(200, {});
+  } else {
+    dial_target();
+  }
 }
 
 void call::on_dtmf(leg_side side, char key) {

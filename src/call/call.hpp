@@ -205,6 +205,8 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   // Shared helpers (call.cpp).
   /// Answers the caller here; false when that failed and the caller was refused.
   bool answer_locally();
+  /// Answers, plays the target's greeting to its end, hangs up (an announcement).
+  void announce();
   /// Answers, plays the target's greeting, then rings the target (on_playback_done).
   void greet_then_dial();
   /// Rings target_: an extension or a trunk.

@@ -286,17 +286,28 @@ void read_dids(section_reader& root, std::vector<did_settings>& out) {
         did.target = target;
       }
     }
+    bool hang_up = false;
+    if (item.boolean("hang_up", hang_up) && hang_up) {
+      ++targets;
+      did.kind = did_settings::target_kind::hang_up;
+    }
     if (targets != 1 && !did.number.empty()) {
-      item.fail("number", "a DID names exactly one of flow, queue or extension");
+      item.fail("number", "a DID names exactly one of flow, queue, extension or hang_up: true");
     }
     const bool spoken = item.text("greeting", did.greeting, greeting_check);
     const bool recorded = item.path_or_empty("greeting_prompt", did.greeting_prompt);
     if (item.text("greeting_language", did.greeting_language, language_check) && !spoken) {
       item.fail("greeting_language", "greeting_language needs a greeting to say");
     }
-    if ((spoken || recorded) && did.kind != did_settings::target_kind::extension) {
+    const bool greets = did.kind == did_settings::target_kind::extension ||
+                        did.kind == did_settings::target_kind::hang_up;
+    if ((spoken || recorded) && !greets) {
       item.fail(spoken ? "greeting" : "greeting_prompt",
-                "a greeting plays before an extension rings; flows and queues say their own");
+                "a greeting plays before an extension rings or a hang-up; flows and queues say "
+                "their own");
+    }
+    if (hang_up && targets == 1 && !spoken && !recorded) {
+      item.fail("hang_up", "hang_up: true needs a greeting or greeting_prompt to say first");
     }
     item.boolean("record", did.record);
     if (!did.number.empty() && !numbers.insert(did.number).second) {

@@ -18,6 +18,7 @@ struct call_target {
     extension,       ///< ring the registered devices of an extension and bridge
     trunk,           ///< call `number` out through the trunk `name` and bridge
     reject,          ///< answer `status` with `reason`
+    announcement,    ///< answer, play the greeting, hang up
   };
   kind what = kind::reject;
   /// The flow or queue name (answer_locally), the extension (extension) or the trunk (trunk).
@@ -25,7 +26,8 @@ struct call_target {
   std::string number;  ///< what is dialled out (trunk)
   int status = 404;
   std::string reason;
-  /// Extension or trunk targets: answer the caller first and play this, then ring.
+  /// Extension or trunk targets: answer the caller first and play this, then ring. The
+  /// whole of an announcement.
   std::shared_ptr<const media::prompt> greeting;
   /// Whether the call is recorded once bridged.
   bool record = true;

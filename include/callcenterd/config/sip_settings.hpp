@@ -143,12 +143,13 @@ struct sip_settings {
 
 /// Where a dialled number goes first.
 struct did_settings {
-  enum class target_kind { flow, queue, extension };
+  /// hang_up: no target; the caller hears the greeting and is hung up on (an announcement).
+  enum class target_kind { flow, queue, extension, hang_up };
   std::string number;
   target_kind kind = target_kind::flow;
-  std::string target;
-  /// Said to the caller before the target rings (extension targets): text for the speech
-  /// engine in `greeting_language` ("en" or "zh"), or a recorded prompt file under
+  std::string target;  ///< the flow, queue or extension; empty for hang_up
+  /// Said to the caller before the extension rings, or before hanging up: text for the
+  /// speech engine in `greeting_language` ("en" or "zh"), or a recorded prompt file under
   /// paths.prompts, which takes precedence when given.
   std::string greeting;
   std::string greeting_language = "en";

@@ -8,7 +8,7 @@ import time
 import wave
 
 from harness import free_port
-from rtp_peer import DTMF_FREQUENCIES, RtpPeer, goertzel_power, tone
+from rtp_peer import DTMF_FREQUENCIES, ULAW_DECODE, RtpPeer, goertzel_power, tone
 from sip_phone import UdpPhone
 from test_sip_calls import CallTestCase
 
@@ -17,6 +17,7 @@ MEDIA = """media:
 dids:
   - {number: '8001', extension: '1001', greeting: 'Thank you for calling.'}
   - {number: '8003', extension: '1001'}
+  - {number: '8004', hang_up: true, greeting: 'This line is closed. Please call again tomorrow.'}
   - number: '8002'
     extension: '1001'
     greeting: 'Welcome to the support line. Press any key to skip this long message and be put through to an agent at once.'
@@ -133,6 +134,32 @@ class DtmfTest(MediaTestCase):
         self.assertEqual(caller.hang_up(dialog), 200)
         agent.expect_cancel(invite)
         self.wait_for_no_calls()
+
+
+class AnnouncementTest(MediaTestCase):
+    def test_an_announcement_plays_to_its_end_whatever_the_keys_then_hangs_up(self):
+        caller = UdpPhone(self.daemon.sip_port, "1002", "demo1002")
+        self.addCleanup(caller.close)
+        audio = self.rtp_peer()
+        dialog = caller.call("8004", sdp=audio.sdp(0))
+        answered_at = time.monotonic()
+        audio.send_to(dialog.answer)
+        time.sleep(0.3)
+        audio.press("1")  # no barge-in on an announcement
+        bye = caller.next_request("BYE", timeout=15)
+        hung_up_at = time.monotonic()
+        self.assertEqual(bye.header("call-id"), dialog.call_id)
+        # Speech, then the BYE: the text takes espeak-ng about 3 s to say.
+        voiced = [t for t, pt, payload in list(audio.received)
+                  if pt == 0 and rms([ULAW_DECODE[b] for b in payload]) > 300]
+        self.assertGreater(len(voiced), 50, "less than 1 s of speech reached the caller")
+        spoken = voiced[-1] - answered_at
+        self.assertGreater(spoken, 2.0, f"the announcement stopped after {spoken:.2f} s")
+        self.assertLess(hung_up_at - voiced[-1], 1.0, "the BYE came long after the speech")
+        self.assertEqual(self.key_count("rfc4733"), 1)
+        self.wait_for_no_calls()
+        # Nothing was bridged, so nothing was recorded.
+        self.assertEqual(self.db.query("SELECT count(*) FROM recordings"), "0")
 
 
 class RecordingFailureTest(MediaTestCase):

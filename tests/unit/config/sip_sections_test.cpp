@@ -162,13 +162,41 @@ TEST(sip_section, trunk_checks) {
 
 TEST(did_list, each_did_names_one_target_once) {
   expect_single_error("dids:\n  - {number: '8000'}\n", 2, "dids[0].number",
-                      "a DID names exactly one of flow, queue or extension");
+                      "a DID names exactly one of flow, queue, extension or hang_up: true");
   expect_single_error("dids:\n  - {number: '8000', flow: a, queue: b}\n", 2, "dids[0].number",
-                      "a DID names exactly one of flow, queue or extension");
+                      "a DID names exactly one of flow, queue, extension or hang_up: true");
+  expect_single_error("dids:\n  - {number: '8000', flow: a, hang_up: true, greeting: Hi}\n", 2,
+                      "dids[0].number",
+                      "a DID names exactly one of flow, queue, extension or hang_up: true");
   expect_single_error("dids:\n  - {number: '80x', flow: a}\n", 2, "dids[0].number",
                       "expected digits with an optional leading '+', got '80x'");
   expect_single_error("dids:\n  - {number: '1', flow: a}\n  - {number: '1', flow: b}\n", 3,
                       "dids[1].number", "the number '1' is listed twice");
+}
+
+TEST(did_list, greetings_come_before_an_extension_or_a_hang_up) {
+  const auto loaded = load(
+      "dids:\n  - {number: '1', extension: '1001', greeting: Hello}\n"
+      "  - {number: '2', hang_up: true, greeting_prompt: closed.wav}\n"
+      "  - {number: '3', hang_up: true, greeting: '\u6211\u4eec', greeting_language: zh}\n");
+  ASSERT_TRUE(loaded.ok());
+  const auto& dids = loaded.settings().dids;
+  ASSERT_EQ(dids.size(), 3u);
+  EXPECT_EQ(dids[0].kind, did_settings::target_kind::extension);
+  EXPECT_EQ(dids[0].greeting, "Hello");
+  EXPECT_EQ(dids[1].kind, did_settings::target_kind::hang_up);
+  EXPECT_EQ(dids[1].greeting_prompt, "closed.wav");
+  EXPECT_TRUE(dids[1].target.empty());
+  EXPECT_EQ(dids[2].greeting_language, "zh");
+
+  expect_single_error("dids:\n  - {number: '8000', hang_up: true}\n", 2, "dids[0].hang_up",
+                      "hang_up: true needs a greeting or greeting_prompt to say first");
+  expect_single_error("dids:\n  - {number: '8000', flow: main, greeting: Hi}\n", 2,
+                      "dids[0].greeting",
+                      "a greeting plays before an extension rings or a hang-up; flows and queues "
+                      "say their own");
+  expect_single_error("dids:\n  - {number: '8000', extension: '1', greeting_language: zh}\n", 2,
+                      "dids[0].greeting_language", "greeting_language needs a greeting to say");
 }
 
 TEST(sip_section, any_change_needs_a_restart_and_is_named) {
