@@ -7,10 +7,12 @@ Series and rates come from the environment (BENCH_MODES, BENCH_RATES, BENCH_BRID
 BENCH_PROFILE=perf or callgrind profiles every step and reports the last one of each series.
 WORK takes sipp's files.
 """
-import os, re, shutil, signal, socket, subprocess, sys, time, urllib.request
+import os, re, shutil, signal, subprocess, sys, time
 
+import sipp_tools
 from proc_probe import (cpu_seconds, machine_busy, socket_drops, status, sys_seconds, thread_cpu,
                         udp_drops, wait_for_quiet, wait_until, live_transactions)
+from sipp_tools import finish, first_errors, free_udp_port, reap, sipp_stats
 
 work, http, sip, pid = sys.argv[1:5]
 seconds = int(sys.argv[5])
@@ -18,8 +20,6 @@ modes = os.environ.get("BENCH_MODES", "local bridged").split()
 rates = {"local": os.environ.get("BENCH_RATES", "1000 2000 4000 6000 7000 8000 9000 10000"),
          "bridged": os.environ.get("BENCH_BRIDGED_RATES", "1000 2000 3000 3500 4000 5000")}
 profile = os.environ.get("BENCH_PROFILE", "")
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-register_xml = os.path.join(root, "tests", "sipp", "register_digest.xml")
 phone = "1002"
 # What a clean step leaves in callcenterd_calls_total, beside "started" and "ended" (= calls).
 answered = {"local": "answered_locally", "bridged": "bridged"}
@@ -27,92 +27,16 @@ other_outcomes = ("answered_locally", "bridged", "transferred", "failed", "refus
                   "refused_auth", "not_found")
 
 
-def free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return str(s.getsockname()[1])
-
-
 def metrics():
-    body = urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=10).read().decode()
-    out = {}
-    for line in body.splitlines():
-        if line and not line.startswith("#"):
-            key, _, value = line.rpartition(" ")
-            out[key] = float(value)
-    return out
+    return sipp_tools.metrics(http)
 
 
 def outcome(m, name):
     return m.get(f'callcenterd_calls_total{{outcome="{name}"}}', 0.0)
 
 
-def sipp_stats(path):
-    try:
-        with open(path) as f:
-            lines = [l.rstrip("\n").split(";") for l in f if l.strip()]
-    except OSError:
-        return {}
-    return dict(zip(lines[0], lines[-1])) if len(lines) > 1 else {}
-
-
-def rtt_percentiles():
-    """p50/p99 of INVITE to 200 (the built-in uac's response time) from -trace_rtt files."""
-    times = []
-    for name in os.listdir(work):
-        if name.endswith("_rtt.csv"):
-            with open(os.path.join(work, name)) as f:
-                for line in f:
-                    try:
-                        times.append(float(line.split(";")[1]))
-                    except (IndexError, ValueError):
-                        pass
-            os.remove(os.path.join(work, name))
-    if not times:
-        return "-"
-    times.sort()
-    # sipp measures in whole milliseconds
-    return "/".join(f"{t:.0f}" if t >= 1 else "<1"
-                    for t in (times[len(times) // 2], times[int(len(times) * 0.99)]))
-
-
-def first_errors(path, count=3):
-    """The first lines of sipp's error file that say what went wrong."""
-    try:
-        with open(path, errors="replace") as f:
-            lines = [l.strip() for l in f if re.search(r"Aborting|unexpected|expecting|failed",
-                                                       l, re.IGNORECASE)]
-    except OSError:
-        return []
-    return lines[:count]
-
-
 def sipp_command(port, *args):
-    return ["sipp", f"127.0.0.1:{sip}", "-i", "127.0.0.1", "-p", port, "-t", "u1", "-nostdin",
-            *args]
-
-
-def reap(proc, timeout=0.0):
-    """CPU seconds of a child once it has exited (within `timeout`), else None."""
-    deadline = time.monotonic() + timeout
-    while True:
-        done, code, usage = os.wait4(proc.pid, os.WNOHANG)
-        if done:
-            proc.returncode = os.waitstatus_to_exitcode(code)  # reaped here, not by Popen
-            return usage.ru_utime + usage.ru_stime
-        if time.monotonic() >= deadline:
-            return None
-        time.sleep(0.05)
-
-
-def register_phone(port):
-    """Registers extension 1002 from 127.0.0.1:port, where the sipp `uas` will listen."""
-    out = subprocess.run(sipp_command(port, "-sf", register_xml, "-s", phone, "-au", phone,
-                                      "-ap", f"demo{phone}", "-m", "1", "-timeout", "10s",
-                                      "-timeout_error"),
-                         capture_output=True, text=True, cwd=work, timeout=40)
-    if out.returncode != 0:
-        sys.exit(f"run-sip-calls: registering {phone} failed:\n{out.stdout[-2000:]}")
+    return sipp_tools.sipp_command(sip, port, *args)
 
 
 def start_profile(label):
@@ -152,7 +76,7 @@ def step(mode, rate):
         # Refreshed before every step (register_digest.xml asks for 600 s), always from the
         # same port: a second contact would make the 200 list two bindings, and a stale one
         # could be chosen for the calls.
-        register_phone(phone_port)
+        sipp_tools.register_phone(work, sip, phone_port, phone)
         with open(f"{work}/uas-{label}.log", "w") as log:
             uas = subprocess.Popen(
                 sipp_command(phone_port, "-sn", "uas", "-m", str(calls), "-buff_size", "4194304",
@@ -188,14 +112,7 @@ def step(mode, rate):
     d1, k1, b1, t1 = cpu_seconds(pid), sys_seconds(pid), machine_busy(), thread_cpu(pid)
     stop_profile(label, recorder)
     if uas:
-        uas_cpu = reap(uas, 15)
-        if uas_cpu is None:
-            uas.send_signal(signal.SIGUSR1)  # sipp writes its statistics and exits
-            uas_cpu = reap(uas, 10)
-        if uas_cpu is None:
-            uas.kill()
-            uas_cpu = reap(uas, 10) or 0.0
-        sipp_cpu += uas_cpu  # counted from its start, half a second before the caller's
+        sipp_cpu += finish(uas, 15)  # counted from its start, half a second before the caller's
     # A call whose ACK was lost ends when its 200 is given up (Timer H, 64*T1 = 32 s), and
     # completed transactions stay as long over UDP: their expiry is part of a call's cost.
     wait_until(lambda: metrics().get("callcenterd_calls_active", 0) == 0, 75)
@@ -218,7 +135,8 @@ def step(mode, rate):
     agree = "agree" if not wrong and ok + failed == calls else " ".join(
         f"{o}={v:.0f}" for o, v in delta.items() if v)
     elapsed = wall  # sipp's start to its exit, the answers to the last calls included
-    row = (f"{rate:,}", f"{ok / elapsed:,.0f}", failed, retrans, uas_cell, rtt_percentiles(),
+    row = (f"{rate:,}", f"{ok / elapsed:,.0f}", failed, retrans, uas_cell,
+           sipp_tools.percentiles(sipp_tools.response_times(work).get("1", [])),
            f"{100 * (d1 - d0) / elapsed:.0f}% ({100 * (k1 - k0) / elapsed:.0f}%)",
            f"{1000 * (d1 - d0) / max(ok, 1):.3f}",
            f"{1000 * (d2 - d0) / max(ok, 1):.3f}", f"{100 * sipp_cpu / elapsed:.0f}%",

@@ -7,8 +7,9 @@ one table row per step from sipp's statistics, the daemon's /metrics and /proc.
 WORK holds register_bench.xml and users.csv and takes sipp's files; BENCH_PERF=1 or dwarf
 profiles the daemon during the last step.
 """
-import os, re, subprocess, sys, time, urllib.request
+import os, re, subprocess, sys, time
 
+import sipp_tools
 from proc_probe import (cpu_seconds, machine_busy, socket_drops, status, thread_cpu, tick,
                         udp_drops, wait_for_quiet, wait_until, live_transactions)
 
@@ -21,13 +22,7 @@ perf = perf if perf in ("1", "dwarf") else ""
 
 
 def metrics():
-    body = urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=5).read().decode()
-    out = {}
-    for line in body.splitlines():
-        if line and not line.startswith("#"):
-            key, _, value = line.rpartition(" ")
-            out[key] = float(value)
-    return out
+    return sipp_tools.metrics(http)
 
 
 def reg(m, outcome):
@@ -54,20 +49,9 @@ def pg_cpu():
 
 def rtt_percentiles(pattern_dir):
     """p50 and p99 of response time 1 (first REGISTER to 200) from sipp's -trace_rtt file."""
-    times = []
-    for name in os.listdir(pattern_dir):
-        if name.endswith("_rtt.csv"):
-            with open(os.path.join(pattern_dir, name)) as f:
-                for line in f:
-                    fields = line.strip().split(";")
-                    try:
-                        times.append(float(fields[1]))
-                    except (IndexError, ValueError):
-                        pass
-            os.remove(os.path.join(pattern_dir, name))
+    times = sorted(sipp_tools.response_times(pattern_dir).get("1", []))
     if not times:
         return "-"
-    times.sort()
     return f"{times[len(times) // 2]:.1f}/{times[int(len(times) * 0.99)]:.1f}"
 
 
