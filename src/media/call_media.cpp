@@ -138,11 +138,51 @@ bool call_media::configured(std::size_t leg) const {
 
 void call_media::connect(std::size_t a, std::size_t b) {
   if (a == b) return;
+  leave_mix(a);
+  leave_mix(b);
   disconnect(a);
   disconnect(b);
   at(a).partner = b;
   at(b).partner = a;
   rebuild_relays();
+}
+
+bool call_media::join_mix(std::size_t leg, party_role role, std::optional<std::size_t> whisper_to) {
+  if (closed_ || !configured(leg)) return false;
+  if (role == party_role::whisper && (!whisper_to || !mixing(*whisper_to))) return false;
+  if (!mixer_) mixer_ = std::make_unique<audio_mixer>();
+  disconnect(leg);
+  mixer_->add(leg);  // false when it is in the mix already: only the role changes
+  mixer_->set_role(leg, role, whisper_to);
+  arm_clock();
+  return true;
+}
+
+void call_media::leave_mix(std::size_t leg) {
+  if (mixer_) mixer_->remove(leg);
+}
+
+bool call_media::mixing(std::size_t leg) const { return mixer_ && mixer_->present(leg); }
+
+bool call_media::any_mixing() const {
+  for (std::size_t leg = 0; leg < max_legs; ++leg) {
+    if (mixing(leg)) return true;
+  }
+  return false;
+}
+
+void call_media::send_mix(std::chrono::steady_clock::time_point now) {
+  mixer_->mix(frame_samples);
+  for (auto& slot : legs_) {
+    if (!slot || !mixer_->present(slot->index) || slot->player || !slot->endpoint ||
+        !slot->config.sends) {
+      continue;
+    }
+    const auto law = slot->config.format.law;
+    const auto header = slot->out.generated(payload_type(law), frame_samples, now);
+    slot->endpoint->send(header, mixer_->encoded(slot->index, law));
+    ++slot->generated;
+  }
 }
 
 void call_media::disconnect(std::size_t leg) {
@@ -179,11 +219,13 @@ void call_media::on_rtp(leg_state& from, const rtp_header& packet, time_point ar
     from.events_ssrc = packet.ssrc;
     from.events.on_packet(packet.timestamp, packet.marker, packet.payload);
   } else if (packet.payload_type == payload_type(format.law)) {
-    if ((tap_ != nullptr || from.inband) && packet.payload.size() <= decoded_.size()) {
+    const bool mixed = mixer_ && mixer_->present(from.index);
+    if ((tap_ != nullptr || from.inband || mixed) && packet.payload.size() <= decoded_.size()) {
       const auto samples = std::span(decoded_).first(packet.payload.size());
       decode(format.law, packet.payload, samples);
       if (tap_ != nullptr) tap_->on_audio(from.index, samples, arrival);
       if (from.inband && !from.saw_events) from.inband->feed(samples);
+      if (mixed) mixer_->push(from.index, samples);
     }
   } else {
     return;  // nothing anyone agreed on
@@ -301,7 +343,7 @@ void call_media::on_clock(const boost::system::error_code& ec) {
   }
   engine_.counters().frames_skipped.fetch_add(clock_->skipped() - skipped_before,
                                               std::memory_order_relaxed);
-  bool any = false;
+  bool any = any_mixing();
   for (const auto& leg : legs_) {
     any = any || (leg && (leg->player || leg->key_out || !leg->keys_waiting.empty()));
   }
@@ -314,6 +356,7 @@ void call_media::on_clock(const boost::system::error_code& ec) {
 
 void call_media::on_tick() {
   const auto now = std::chrono::steady_clock::now();
+  if (any_mixing()) send_mix(now);
   for (auto& slot : legs_) {
     if (slot && slot->endpoint && (slot->key_out || !slot->keys_waiting.empty())) {
       send_event_packet(*slot, now);

@@ -7,7 +7,8 @@
 //
 // SDP is not read here: the call's media session negotiates and hands in a leg_config per
 // leg. Legs are numbered (0 the caller, 1 the callee, more for consults and conferences);
-// connect() pairs two of them, packet by packet through a payload_relay.
+// connect() pairs two of them, packet by packet through a payload_relay; join_mix() puts
+// three or more in an audio_mixer, which the frame clock drives.
 
 #include <array>
 #include <atomic>
@@ -23,6 +24,7 @@
 #include <optional>
 #include <span>
 
+#include "callcenterd/media/audio_mixer.hpp"
 #include "callcenterd/media/dtmf.hpp"
 #include "callcenterd/media/frame_clock.hpp"
 #include "callcenterd/media/payload_relay.hpp"
@@ -130,6 +132,18 @@ class call_media : public std::enable_shared_from_this<call_media> {
   void disconnect(std::size_t leg);
   [[nodiscard]] std::optional<std::size_t> partner(std::size_t leg) const;
 
+  /// Puts `leg` into the call's mix, for three or more parties (a consult heard by all, a
+  /// conference, a supervisor): it hears the others its role lets it hear, summed, instead
+  /// of a partner, and they hear it as `role` says (`whisper` only `whisper_to`, `listen`
+  /// nobody). A connected leg is disconnected first; again to change the role. False,
+  /// changing nothing, when the leg is not configured or a whisper has no target in the mix.
+  /// Strand.
+  bool join_mix(std::size_t leg, party_role role = party_role::full,
+                std::optional<std::size_t> whisper_to = std::nullopt);
+  /// Takes `leg` out of the mix: it hears nothing until connected or played to. Strand.
+  void leave_mix(std::size_t leg);
+  [[nodiscard]] bool mixing(std::size_t leg) const;
+
   /// Plays `audio` to `leg` in place of anything relayed to it, looping for music on hold.
   /// With `stop_on_key`, a key pressed on that leg stops it (barge-in). Replaces a prompt
   /// that was playing there, which then ends as interrupted. Strand.
@@ -174,6 +188,9 @@ class call_media : public std::enable_shared_from_this<call_media> {
   void on_clock(const boost::system::error_code& ec);
   void on_tick();
   void end_playback(leg_state& leg, bool interrupted);
+  [[nodiscard]] bool any_mixing() const;
+  // One frame of the mix to every mixed leg that is not hearing a prompt.
+  void send_mix(std::chrono::steady_clock::time_point now);
   void send_event_packet(leg_state& leg, std::chrono::steady_clock::time_point now);
 
   strand_type strand_;
@@ -183,6 +200,8 @@ class call_media : public std::enable_shared_from_this<call_media> {
   audio_tap* tap_ = nullptr;
   boost::asio::steady_timer clock_timer_;
   std::optional<frame_clock> clock_;
+  // Made when the first leg joins the mix: about 47 KB that two-party calls never need.
+  std::unique_ptr<audio_mixer> mixer_;
   bool closed_ = false;
   std::array<std::int16_t, 2048> decoded_{};
 };

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -143,6 +144,93 @@ TEST_F(call_media_test, a_bridge_relays_audio_converting_the_law_for_the_other_l
   ASSERT_EQ(packet->payload.size(), 160U);
   EXPECT_EQ(packet->payload[0], ulaw_to_alaw(encode_ulaw(1000)));
   media->close();
+}
+
+// Three phones in the mix, each sending a constant level; what each hears, decoded from the
+// last packet it received (µ-law keeps levels within a few per cent).
+class call_media_mix_test : public call_media_test {
+ protected:
+  // Legs 0, 1 and 2, µ-law, one phone each; their ports.
+  std::array<std::uint16_t, 3> open_three(call_media& media) {
+    return {open(media, 0, phones_[0], g711_law::ulaw), open(media, 1, phones_[1], g711_law::ulaw),
+            open(media, 2, phones_[2], g711_law::ulaw)};
+  }
+
+  std::array<int, 3> heard_levels(call_media& media, std::array<std::uint16_t, 3> ports) {
+    std::array<std::vector<int>, 3> heard{};
+    for (int frame = 0; frame < 20; ++frame) {
+      for (std::size_t i = 0; i < 3; ++i) {
+        std::array<std::uint8_t, 160> speech{};
+        speech.fill(encode_ulaw(static_cast<std::int16_t>(1000 << i)));  // 1000, 2000, 4000
+        phones_.at(i).send(ports.at(i), 0, speech);
+      }
+      run_for(20ms);
+      for (std::size_t i = 0; i < 3; ++i) {
+        for (auto& p : phones_.at(i).drain()) {
+          const auto packet = parse_rtp(p);
+          EXPECT_TRUE(packet && packet->payload.size() == 160U);
+          if (packet && !packet->payload.empty()) {
+            heard[i].push_back(decode_ulaw(packet->payload[packet->payload.size() / 2]));
+          }
+        }
+      }
+    }
+    media.close();
+    // The median of the last ten frames: a packet read just after a tick joins the next mix,
+    // so a frame now and then lacks one party.
+    std::array<int, 3> levels{};
+    for (std::size_t i = 0; i < 3; ++i) {
+      if (heard[i].size() < 10) continue;
+      std::vector<int> last(heard[i].end() - 10, heard[i].end());
+      std::sort(last.begin(), last.end());
+      levels[i] = last[5];
+    }
+    return levels;
+  }
+
+  std::array<phone, 3> phones_{phone(io_), phone(io_), phone(io_)};
+};
+
+// Each leg's level within 5% of what it should hear.
+::testing::AssertionResult heard_about(std::array<int, 3> levels, std::array<int, 3> expected) {
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (levels.at(i) <= expected.at(i) * 95 / 100 || levels.at(i) >= expected.at(i) * 105 / 100) {
+      return ::testing::AssertionFailure()
+             << "leg " << i << " heard " << levels.at(i) << ", not about " << expected.at(i);
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST_F(call_media_mix_test, each_party_hears_the_other_two_and_not_itself) {
+  auto media = make();
+  const auto ports = open_three(*media);
+  media->connect(0, 1);
+  EXPECT_FALSE(media->join_mix(3)) << "a leg nobody configured cannot join";
+  for (std::size_t leg = 0; leg < 3; ++leg) EXPECT_TRUE(media->join_mix(leg));
+  EXPECT_FALSE(media->partner(0)) << "joining the mix ends the bridge";
+  EXPECT_TRUE(media->mixing(2));
+  EXPECT_TRUE(heard_about(heard_levels(*media, ports), {6000, 5000, 3000}));
+}
+
+TEST_F(call_media_mix_test, a_silent_monitor_is_heard_by_nobody) {
+  auto media = make();
+  const auto ports = open_three(*media);
+  EXPECT_TRUE(media->join_mix(0));
+  EXPECT_FALSE(media->join_mix(2, party_role::whisper, 1)) << "the whisper's target is not in";
+  EXPECT_TRUE(media->join_mix(1));
+  EXPECT_TRUE(media->join_mix(2, party_role::listen));
+  EXPECT_TRUE(heard_about(heard_levels(*media, ports), {2000, 1000, 3000}));
+}
+
+TEST_F(call_media_mix_test, a_whisper_is_heard_by_its_target_only) {
+  auto media = make();
+  const auto ports = open_three(*media);
+  media->join_mix(0);
+  media->join_mix(1);
+  EXPECT_TRUE(media->join_mix(2, party_role::whisper, 1));
+  EXPECT_TRUE(heard_about(heard_levels(*media, ports), {2000, 5000, 3000}))
+      << "the caller must not hear the coaching";
 }
 
 TEST_F(call_media_test, a_prompt_is_paced_replaces_the_relay_and_reports_its_end) {
