@@ -69,6 +69,17 @@ bench_config() {
   "$bin" --config "$work/callcenterd.yaml" --migrate >/dev/null
 }
 
+# call_seds MAX_TRANSACTIONS: sets the array `call_seds` to the bench_config expressions that
+# calls need: max_calls and max_call_rate_per_source raised to 1,000,000, max_transactions
+# set, and 127.0.0.1 trusted as a trunk so the callers' INVITEs pass unchallenged.
+call_seds() {
+  call_seds=(
+    -e "s|^    max_calls: [0-9]+|    max_calls: 1000000|"
+    -e "s|^    max_call_rate_per_source: [0-9]+|    max_call_rate_per_source: 1000000|"
+    -e "s|^  limits:$|  limits:\n    max_transactions: $1|"
+    -e 's|^  trace_messages: false$|&\n  trunks:\n    - {name: bench, allow: [127.0.0.1]}|')
+}
+
 # bench_expect KEY...: fails when the configuration lacks a line the benchmark relies on (the
 # demo configuration changed shape under the sed expressions).
 bench_expect() {

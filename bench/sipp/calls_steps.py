@@ -31,10 +31,6 @@ def metrics():
     return sipp_tools.metrics(http)
 
 
-def outcome(m, name):
-    return m.get(f'callcenterd_calls_total{{outcome="{name}"}}', 0.0)
-
-
 def sipp_command(port, *args):
     return sipp_tools.sipp_command(sip, port, *args)
 
@@ -127,7 +123,8 @@ def step(mode, rate):
     uas_s = sipp_stats(f"{work}/uas-{label}.csv") if uas else {}
     uas_cell = (f"{int(uas_s.get('SuccessfulCall(C)', 0))}/{int(uas_s.get('FailedCall(C)', 0))}"
                 f"/{int(uas_s.get('Retransmissions(C)', 0))}" if uas else "-")
-    delta = {o: outcome(m1, o) - outcome(m0, o) for o in ("started", "ended") + other_outcomes}
+    delta = {o: sipp_tools.outcome(m1, o) - sipp_tools.outcome(m0, o)
+             for o in ("started", "ended") + other_outcomes}
     expected = {o: 0 for o in other_outcomes}
     expected.update(started=calls, ended=calls)
     expected[answered[mode]] = ok

@@ -16,8 +16,8 @@ files.
 import os, re, subprocess, sys, threading, time
 
 import sipp_tools
-from proc_probe import (cpu_seconds, machine_busy, status, sys_seconds, thread_cpu, udp_drops,
-                        wait_for_quiet, wait_until)
+from proc_probe import (cpu_seconds, machine_busy, socket_drops, status, sys_seconds, thread_cpu,
+                        udp_drops, wait_for_quiet, wait_until)
 from sipp_tools import finish, first_errors, free_udp_port, reap, sipp_stats
 
 work, http, sip, pid, rtp_load = sys.argv[1:6]
@@ -28,6 +28,7 @@ prompt_rates = [int(r) for r in os.environ.get("BENCH_PROMPT_RATES",
 recorded_calls = [int(n) for n in os.environ.get("BENCH_RECORDED_CALLS",
                                                  "250 500 1000").split()]
 setup_rate = int(os.environ.get("BENCH_SETUP_RATE", "100"))
+profile = os.environ.get("BENCH_PROFILE", "")
 here = os.path.dirname(os.path.abspath(__file__))
 phone = "1002"
 phone_port = free_udp_port()
@@ -45,6 +46,10 @@ def sipp(port, *args):
     return sipp_tools.sipp_command(sip, port, *args)
 
 
+class RtpLoadRefused(Exception):
+    pass
+
+
 class RtpLoad:
     """rtp_load driven over its stdin, one reply line per command (bench/rtp_load/README.md)."""
 
@@ -57,21 +62,16 @@ class RtpLoad:
         self.lock = threading.Lock()
 
     def command(self, line):
-        with self.lock:
-            self.proc.stdin.write(line + "\n")
-            reply = self.proc.stdout.readline().split()
-        if not reply or reply[0] == "error":
-            sys.exit(f"run-media: rtp_load refused '{line}': {' '.join(reply)}")
-        return reply
+        return self.batch([line])[0]
 
     def batch(self, lines):
-        """Many commands at once, their replies in order."""
+        """Many commands at once, their replies in order; RtpLoadRefused if one is refused."""
         with self.lock:
             self.proc.stdin.write("".join(line + "\n" for line in lines))
             replies = [self.proc.stdout.readline().split() for _ in lines]
         for line, reply in zip(lines, replies):
             if not reply or reply[0] == "error":
-                sys.exit(f"run-media: rtp_load refused '{line}': {' '.join(reply)}")
+                raise RtpLoadRefused(f"rtp_load refused '{line}': {' '.join(reply)}")
         return replies
 
     def stats(self):
@@ -97,10 +97,6 @@ def figures(words):
         except ValueError:
             pass
     return out
-
-
-def outcome(m, name):
-    return m.get(f'callcenterd_calls_total{{outcome="{name}"}}', 0.0)
 
 
 def prompt_step(rate):
@@ -132,13 +128,15 @@ def prompt_step(rate):
     wall = time.monotonic() - start
     d1, k1, b1 = cpu_seconds(pid), sys_seconds(pid), machine_busy()
     wait_until(lambda: calls_active() == 0, 60)
+    sink_drops = socket_drops(sink_port)  # before quit() closes the socket
     heard, gen_cpu = sink.quit()
     m1 = metrics()
     s = sipp_stats(f"{work}/{label}.csv")
     ok, failed = int(s.get("SuccessfulCall(C)", 0)), int(s.get("FailedCall(C)", 0))
     retrans = int(s.get("Retransmissions(C)", 0))
     times = sipp_tools.response_times(work)
-    answered = outcome(m1, "answered_locally") - outcome(m0, "answered_locally")
+    answered = (sipp_tools.outcome(m1, "answered_locally")
+                - sipp_tools.outcome(m0, "answered_locally"))
     # sipp exits when its last call ends, a prompt after the last INVITE: the rate at which
     # calls were placed and answered leaves that tail out.
     prompt = sorted(times.get("prompt", [0]))
@@ -151,7 +149,8 @@ def prompt_step(rate):
            f"{100 * gen_cpu / wall:.0f}%",
            f"{100 * ((b1 - b0) - (d1 - d0) - sipp_cpu - gen_cpu) / wall:.0f}%",
            f"{heard.get('received', 0) / max(ok, 1):.1f}", f"{peak['active']:,.0f}",
-           f"{peak['rss'] / 1024:.0f}", f"{answered:.0f}", udp_drops() - u0)
+           f"{peak['rss'] / 1024:.0f}", f"{answered:.0f}",
+           f"{sink_drops}/{udp_drops() - u0}")
     print(" | ".join(str(x) for x in row), flush=True)
     for line in first_errors(f"{work}/{label}-errors.log"):
         print(f"   sipp: {line[:150]}")
@@ -165,6 +164,7 @@ class LegStarter(threading.Thread):
     def __init__(self, path, rtp):
         super().__init__(daemon=True)
         self.path, self.rtp, self.started, self.running = path, rtp, 0, True
+        self.error = None
 
     def run(self):
         while not os.path.exists(self.path) and self.running:
@@ -184,7 +184,11 @@ class LegStarter(threading.Thread):
                     if found:
                         commands.append(f"connect {found.group(1)} 127.0.0.1 {found.group(2)}")
                 if commands:
-                    self.rtp.batch(commands)
+                    try:
+                        self.rtp.batch(commands)
+                    except RtpLoadRefused as refused:
+                        self.error, self.running = str(refused), False
+                        return
                     self.started += len(commands)
 
 
@@ -202,6 +206,18 @@ def recordings():
 def disk_written(p):
     with open(f"/proc/{p}/io") as f:
         return int(next(l for l in f if l.startswith("write_bytes")).split()[1])
+
+
+def report_perf(data):
+    """The daemon's symbols with callees included, 3% of the samples and more."""
+    out = subprocess.run(["perf", "report", "-i", data, "--stdio", "--children", "--sort",
+                          "symbol", "-g", "none", "--percent-limit", "3"],
+                         capture_output=True, text=True).stdout
+    print("   perf (daemon, all threads, time including callees; [k] = kernel):")
+    for line in out.splitlines():
+        if line.strip() and not line.startswith("#"):
+            words = line.split()
+            print(f"     {words[0]:>7} {' '.join(words[2:])[:110]}")
 
 
 def recorded_step(calls):
@@ -247,8 +263,18 @@ def recorded_step(calls):
     m0, d0, k0, b0, t0 = metrics(), cpu_seconds(pid), sys_seconds(pid), machine_busy(), \
         thread_cpu(pid)
     g0, w0, u0, r0 = cpu_seconds(rtp.proc.pid), disk_written(pid), udp_drops(), rtp.stats()
+    began = time.monotonic()  # the window: perf's exit may stretch it past `seconds`
+    recorder = None
+    if profile == "perf":
+        recorder = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-p",
+                                     pid, "-o", f"{work}/perf-{label}.data", "--", "sleep",
+                                     str(seconds)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(seconds)
+    if recorder:
+        recorder.wait()
     d1, k1, b1, t1 = cpu_seconds(pid), sys_seconds(pid), machine_busy(), thread_cpu(pid)
+    window = time.monotonic() - began
     g1, w1, u1, r1, m1 = cpu_seconds(rtp.proc.pid), disk_written(pid), udp_drops(), rtp.stats(), \
         metrics()
     rss = status(pid, "VmRSS")
@@ -266,19 +292,19 @@ def recorded_step(calls):
     window_received = r1.get("received", 0) - r0.get("received", 0)
     daemon = d1 - d0
     row = (f"{calls:,}", f"{started // 2:,}", f"{ok}/{failed}",
-           f"{100 * daemon / seconds:.0f}% ({100 * (k1 - k0) / seconds:.0f}%)",
-           f"{1000 * daemon / (calls * seconds):.3f}",
-           f"{100 * (g1 - g0) / seconds:.0f}%",
-           f"{100 * ((b1 - b0) - daemon - (g1 - g0)) / seconds:.0f}%",
-           f"{window_received / seconds:,.0f}/{window_sent / seconds:,.0f}",
+           f"{100 * daemon / window:.0f}% ({100 * (k1 - k0) / window:.0f}%)",
+           f"{1000 * daemon / (calls * window):.3f}",
+           f"{100 * (g1 - g0) / window:.0f}%",
+           f"{100 * ((b1 - b0) - daemon - (g1 - g0)) / window:.0f}%",
+           f"{window_received / window:,.0f}/{window_sent / window:,.0f}",
            f"{summary.get('loss_pct', 0):.4f}", f"{summary.get('jitter_p99_ms', 0):.2f}",
            f"{summary.get('max_gap_ms', 0):.0f}", f"{summary.get('latency_p99_ms', 0):.2f}",
-           f"{(w1 - w0) / seconds / 1e6:.1f}", f"{completed}/{failed_recordings}",
+           f"{(w1 - w0) / window / 1e6:.1f}", f"{completed}/{failed_recordings}",
            f"{recorded_s / max(completed, 1):.1f}", f"{rss / 1024:.0f}", u1 - u0)
     print(" | ".join(str(x) for x in row), flush=True)
     busy = sorted((t1[t] - t0.get(t, 0) for t in t1), reverse=True)
     print("   daemon threads, % of a core: "
-          + " ".join(f"{100 * c / seconds:.0f}" for c in busy if c / seconds >= 0.005))
+          + " ".join(f"{100 * c / window:.0f}" for c in busy if c / window >= 0.005))
     frames = m1.get("callcenterd_media_frames_skipped_total", 0) - \
         m0.get("callcenterd_media_frames_skipped_total", 0)
     print(f"   whole run: {summary.get('lost', 0):.0f} lost of {summary.get('expected', 0):.0f}, "
@@ -287,6 +313,11 @@ def recorded_step(calls):
           f"daemon frames skipped {frames:.0f}")
     if not up:
         print(f"   only {started} of {2 * calls} legs came up")
+    for s in starters:
+        if s.error:
+            print(f"   {s.error}")
+    if recorder:
+        report_perf(f"{work}/perf-{label}.data")
     for name in ("caller", "agent"):
         for line in first_errors(f"{work}/{label}-{name}-errors.log"):
             print(f"   {name}: {line[:150]}")
@@ -302,7 +333,7 @@ for mode in modes:
         print(" | ".join(("target/s", "ok/s", "failed", "retrans", "INVITE→200 p50/p99 ms",
                           "200→BYE p50/p99 ms", "daemon CPU (sys)", "CPU ms/call", "sipp CPU",
                           "rtp_load CPU", "other CPU", "packets heard/call", "active calls",
-                          "RSS MB", "answered", "UDP drops")))
+                          "RSS MB", "answered", "UDP drops sink/all")))
         for rate in prompt_rates:
             rate, achieved, failed = prompt_step(rate)
             if failed or achieved < 0.95 * rate:

@@ -23,6 +23,11 @@ def metrics(http):
     return out
 
 
+def outcome(m, name):
+    """callcenterd_calls_total{outcome=name} from a metrics() snapshot."""
+    return m.get(f'callcenterd_calls_total{{outcome="{name}"}}', 0.0)
+
+
 def sipp_command(sip, port, *args):
     """sipp over UDP from 127.0.0.1:port to the daemon's SIP port."""
     return ["sipp", f"127.0.0.1:{sip}", "-i", "127.0.0.1", "-p", str(port), "-t", "u1",

@@ -149,11 +149,15 @@ void call_media::connect(std::size_t a, std::size_t b) {
 
 bool call_media::join_mix(std::size_t leg, party_role role, std::optional<std::size_t> whisper_to) {
   if (closed_ || !configured(leg)) return false;
-  if (role == party_role::whisper && (!whisper_to || !mixing(*whisper_to))) return false;
   if (!mixer_) mixer_ = std::make_unique<audio_mixer>();
+  // The mixer judges the role (a whisper needs another party in the mix); a leg that was not
+  // in the mix and cannot take the role leaves it as it came.
+  const bool joined = mixer_->add(leg);
+  if (!mixer_->set_role(leg, role, whisper_to)) {
+    if (joined) mixer_->remove(leg);
+    return false;
+  }
   disconnect(leg);
-  mixer_->add(leg);  // false when it is in the mix already: only the role changes
-  mixer_->set_role(leg, role, whisper_to);
   arm_clock();
   return true;
 }
@@ -219,7 +223,7 @@ void call_media::on_rtp(leg_state& from, const rtp_header& packet, time_point ar
     from.events_ssrc = packet.ssrc;
     from.events.on_packet(packet.timestamp, packet.marker, packet.payload);
   } else if (packet.payload_type == payload_type(format.law)) {
-    const bool mixed = mixer_ && mixer_->present(from.index);
+    const bool mixed = mixing(from.index);
     if ((tap_ != nullptr || from.inband || mixed) && packet.payload.size() <= decoded_.size()) {
       const auto samples = std::span(decoded_).first(packet.payload.size());
       decode(format.law, packet.payload, samples);
@@ -266,12 +270,12 @@ void call_media::on_info_dtmf(std::size_t leg, dtmf_key key) {
 }
 
 bool call_media::send_dtmf(std::size_t leg, dtmf_key key) {
-  auto& state = at(leg);
-  if (closed_ || !state.configured || !state.config.format.telephone_event || !state.config.sends ||
-      !state.endpoint) {
+  auto* state = leg < legs_.size() ? legs_[leg].get() : nullptr;
+  if (closed_ || state == nullptr || !state->configured || !state->config.format.telephone_event ||
+      !state->config.sends || !state->endpoint) {
     return false;
   }
-  state.keys_waiting.push_back(key);
+  state->keys_waiting.push_back(key);
   arm_clock();
   return true;
 }

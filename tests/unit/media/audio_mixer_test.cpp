@@ -44,6 +44,19 @@ std::vector<std::int16_t> heard(const audio_mixer& mixer, std::size_t party) {
   return {span.begin(), span.end()};
 }
 
+// The customer says 100, the agent 20 and the supervisor 3, in one frame; then each must
+// hear the level given for it, in every sample.
+void expect_three_hear(audio_mixer& mixer, std::int16_t customer_hears, std::int16_t agent_hears,
+                       std::int16_t supervisor_hears) {
+  mixer.push(customer, constant(100));
+  mixer.push(agent, constant(20));
+  mixer.push(supervisor, constant(3));
+  mixer.mix(frame);
+  EXPECT_EQ(heard(mixer, customer), constant(customer_hears));
+  EXPECT_EQ(heard(mixer, agent), constant(agent_hears));
+  EXPECT_EQ(heard(mixer, supervisor), constant(supervisor_hears));
+}
+
 // What `listener` should hear, summed the slow way and clipped.
 std::vector<std::int16_t> expected_sum(const std::vector<std::vector<std::int16_t>>& frames,
                                        std::size_t samples) {
@@ -131,38 +144,21 @@ TEST(audio_mixer, a_silent_monitor_hears_both_sides_and_nobody_hears_it) {
   EXPECT_FALSE(mixer->hears(customer, supervisor));
   EXPECT_FALSE(mixer->hears(agent, supervisor));
 
-  mixer->push(customer, constant(100));
-  mixer->push(agent, constant(20));
-  mixer->push(supervisor, constant(3));  // a cough on a muted-by-role line
-  mixer->mix(frame);
-  EXPECT_EQ(heard(*mixer, customer), constant(20));
-  EXPECT_EQ(heard(*mixer, agent), constant(100));
-  EXPECT_EQ(heard(*mixer, supervisor), constant(120));
+  // The supervisor coughs on a line its role mutes.
+  expect_three_hear(*mixer, 20, 100, 120);
 }
 
 TEST(audio_mixer, a_whisper_reaches_only_the_agent) {
   auto mixer = mixer_with(3);
   ASSERT_TRUE(mixer->set_role(supervisor, party_role::whisper, agent));
-  mixer->push(customer, constant(100));
-  mixer->push(agent, constant(20));
-  mixer->push(supervisor, constant(3));
-  mixer->mix(frame);
-  EXPECT_EQ(heard(*mixer, customer), constant(20));
-  EXPECT_EQ(heard(*mixer, agent), constant(103));
-  EXPECT_EQ(heard(*mixer, supervisor), constant(120));
+  expect_three_hear(*mixer, 20, 103, 120);
 }
 
 TEST(audio_mixer, a_barge_makes_the_supervisor_heard_by_all) {
   auto mixer = mixer_with(3);
   ASSERT_TRUE(mixer->set_role(supervisor, party_role::listen));
   ASSERT_TRUE(mixer->set_role(supervisor, party_role::full));
-  mixer->push(customer, constant(100));
-  mixer->push(agent, constant(20));
-  mixer->push(supervisor, constant(3));
-  mixer->mix(frame);
-  EXPECT_EQ(heard(*mixer, customer), constant(23));
-  EXPECT_EQ(heard(*mixer, agent), constant(103));
-  EXPECT_EQ(heard(*mixer, supervisor), constant(120));
+  expect_three_hear(*mixer, 23, 103, 120);
 }
 
 TEST(audio_mixer, a_whisper_needs_another_present_target) {

@@ -146,8 +146,8 @@ TEST_F(call_media_test, a_bridge_relays_audio_converting_the_law_for_the_other_l
   media->close();
 }
 
-// Three phones in the mix, each sending a constant level; what each hears, decoded from the
-// last packet it received (µ-law keeps levels within a few per cent).
+// Three phones in the mix, each sending a constant level; what each hears is read from the
+// packets it receives (µ-law keeps levels within a few per cent).
 class call_media_mix_test : public call_media_test {
  protected:
   // Legs 0, 1 and 2, µ-law, one phone each; their ports.
@@ -218,8 +218,10 @@ TEST_F(call_media_mix_test, a_silent_monitor_is_heard_by_nobody) {
   const auto ports = open_three(*media);
   EXPECT_TRUE(media->join_mix(0));
   EXPECT_FALSE(media->join_mix(2, party_role::whisper, 1)) << "the whisper's target is not in";
+  EXPECT_FALSE(media->mixing(2)) << "a refused join leaves the leg out";
   EXPECT_TRUE(media->join_mix(1));
   EXPECT_TRUE(media->join_mix(2, party_role::listen));
+  EXPECT_FALSE(media->join_mix(2, party_role::whisper, 2)) << "nobody whispers to themselves";
   EXPECT_TRUE(heard_about(heard_levels(*media, ports), {2000, 1000, 3000}));
 }
 
