@@ -220,8 +220,9 @@ def report_perf(data):
             print(f"     {words[0]:>7} {' '.join(words[2:])[:110]}")
 
 
-def recorded_step(calls):
-    label = f"recorded-{calls}"
+def recorded_step(calls, repeat=0):
+    # Each step its own files: a repeated size must not read the legs of an earlier step.
+    label = f"recorded-{calls}-{repeat}"
     wait_for_quiet(pid, 90)
     before = recordings()
     rtp = RtpLoad(label, "--drain-ms", "300")
@@ -346,8 +347,8 @@ for mode in modes:
                           "loss %", "jitter p99 ms", "max gap ms", "latency p99 ms",
                           "disk MB/s", "recordings ok/failed", "recorded s/call", "RSS MB",
                           "UDP drops")))
-        for calls in recorded_calls:
-            recorded_step(calls)
+        for index, calls in enumerate(recorded_calls):
+            recorded_step(calls, recorded_calls[:index].count(calls))
     else:
         sys.exit(f"run-media: unknown mode {mode}")
 print(f"== daemon memory: VmHWM {status(pid, 'VmHWM') / 1024:.0f} MB")

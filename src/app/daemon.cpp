@@ -30,6 +30,7 @@
 #include "callcenterd/store/migrator.hpp"
 #include "config_reloader.hpp"
 #include "demo_exposure.hpp"
+#include "io_thread.hpp"
 #include "media_service.hpp"
 #include "readiness_monitor.hpp"
 #include "service_metrics.hpp"
@@ -111,7 +112,10 @@ class daemon {
     auto work = asio::make_work_guard(io_);
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < thread_count(settings_.service); ++i) {
-      threads.emplace_back([this] { io_.run(); });
+      threads.emplace_back([this] {
+        run_io_thread(io_, std::chrono::duration_cast<std::chrono::microseconds>(
+                               settings_.service.wakeup_coalescing));
+      });
     }
     if (started) shutdown_done_.get_future().wait();
     teardown(started);

@@ -35,6 +35,7 @@ std::vector<std::string> restart_required_changes(const daemon_settings& running
   const auto& rs = running.service;
   const auto& ns = next.service;
   changes.compare("service.threads", rs.threads, ns.threads);
+  changes.compare("service.wakeup_coalescing", rs.wakeup_coalescing, ns.wakeup_coalescing);
   changes.compare("service.node_name", rs.node_name, ns.node_name);
   changes.section_backstop("service", before, rs, ns);
 

@@ -35,6 +35,7 @@ std::string node_name_check(std::string_view text) {
 
 void read_service(section_reader& in, service_settings& out) {
   in.integer<unsigned>("threads", out.threads, 0, 256);
+  in.duration("wakeup_coalescing", out.wakeup_coalescing, milliseconds(0), milliseconds(10));
   in.text("node_name", out.node_name, node_name_check);
 }
 

@@ -137,13 +137,16 @@ boost::system::error_code blocking_wav_writer::flush() {
                                       static_cast<std::uint32_t>(written_bytes_));
   if (!core::blocking_write_at(fd_, header.data(), header.size(), 0)) return fail(errno);
   header_bytes_ = written_bytes_;
-  if (settings_.sync_to_disk && ::fdatasync(fd_) != 0) return fail(errno);
+  // No sync of the header here: the next flush's sync carries it with that flush's data, and
+  // close() syncs the last one. A power cut in between leaves the previous header, which is
+  // just as valid. Half the syncs: at 1,000 recorded calls that is 1,000 fewer a second.
   return {};
 }
 
 boost::system::error_code blocking_wav_writer::close() {
   if (!is_open()) return error_;
   auto ec = flush();
+  if (!ec && settings_.sync_to_disk && ::fdatasync(fd_) != 0) ec = fail(errno);
   // Some file systems (NFS) report a failed write only when the file is closed.
   if (::close(fd_) != 0 && !ec) ec = fail(errno);
   fd_ = -1;

@@ -22,6 +22,9 @@ namespace callcenterd::config {
 struct service_settings {
   /// Threads running the io_context; 0 means one per CPU core.
   unsigned threads = 0;
+  /// How long an I/O thread that just found work sleeps before looking for more, so that
+  /// a burst of packets costs one wake-up (app/io_thread.hpp); zero wakes for every event.
+  std::chrono::milliseconds wakeup_coalescing{2};
   /// Name of this node in logs and events; empty means the host name, resolved by app.
   std::string node_name;
 

@@ -81,9 +81,11 @@ struct wav_writer_settings {
   /// Samples are gathered here and written in blocks of this size; fixed for the writer's
   /// life. Rounded up to a whole number of frames.
   std::size_t buffer_bytes = std::size_t{64} * 1024;
-  /// When true, flush() makes the data durable before the header claims it, and the header
-  /// durable before it returns, so that even a power cut leaves a valid file. When false,
-  /// only a crash of the process is covered.
+  /// When true, flush() makes the data durable before the header claims it, so that even a
+  /// power cut leaves a valid file. The header it then writes becomes durable with the next
+  /// flush's data (one sync per flush, not two) and at close(): after a power cut the file
+  /// reads up to the flush before the last one. When false, only a crash of the process is
+  /// covered (the file reads up to the last flush).
   bool sync_to_disk = true;
 };
 

@@ -18,6 +18,7 @@ TEST(loader_defaults, empty_text_gives_every_default) {
   ASSERT_TRUE(result.ok()) << dump(result);
   const auto& s = result.settings();
   EXPECT_EQ(s.service.threads, 0u);
+  EXPECT_EQ(s.service.wakeup_coalescing, std::chrono::milliseconds(2));
   EXPECT_EQ(s.service.node_name, "");
   EXPECT_EQ(s.http.address, "127.0.0.1");
   EXPECT_EQ(s.http.port, 8080);
@@ -69,6 +70,7 @@ TEST(loader_values, full_file_sets_every_key) {
   const auto& s = result.settings();
   EXPECT_EQ(s.source_file, data_file("full.yaml"));
   EXPECT_EQ(s.service.threads, 6u);
+  EXPECT_EQ(s.service.wakeup_coalescing, std::chrono::milliseconds::zero());
   EXPECT_EQ(s.service.node_name, "node-a.site1");
   EXPECT_EQ(s.http.address, "::1");
   EXPECT_EQ(s.http.port, 9090);
@@ -158,6 +160,8 @@ TEST(loader_errors, out_of_range_values_say_the_range) {
                       "must be between 0 and 65535, got 65536");
   expect_single_error("service:\n  threads: -1\n", 2, "service.threads",
                       "must be between 0 and 256, got -1");
+  expect_single_error("service:\n  wakeup_coalescing: 20ms\n", 2, "service.wakeup_coalescing",
+                      "must be between 0ms and 10ms, got 20ms");
   expect_single_error("event_log:\n  batch_size: 10001\n", 2, "event_log.batch_size",
                       "must be between 1 and 10000, got 10001");
   expect_single_error("http:\n  max_header_bytes: 2MiB\n", 2, "http.max_header_bytes",
