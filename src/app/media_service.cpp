@@ -106,6 +106,10 @@ media_service::media_service(const config::daemon_settings& settings, store::eve
   for (const auto& did : settings_.dids) {
     if (auto greeting = load_greeting(did)) greetings_.emplace_back(did.number, greeting);
   }
+  for (const auto& hold_class : settings_.media.hold_classes) {
+    hold_classes_.emplace_back(hold_class.name,
+                               blocking_load_prompt(prompt_path(settings_, hold_class.file)));
+  }
   call::anchored_media_settings anchored;
   const auto& advertised = settings_.media.advertised_address.empty()
                                ? settings_.media.address
@@ -157,13 +161,16 @@ std::shared_ptr<const media::prompt> media_service::load_greeting(const config::
 }
 
 std::vector<call::number_route> media_service::number_routes() const {
-  return to_number_routes(settings_.dids, settings_.recording.enabled,
-                          [this](const config::did_settings& did) {
-                            for (const auto& [number, prompt] : greetings_) {
-                              if (number == did.number) return prompt;
-                            }
-                            return std::shared_ptr<const media::prompt>();
-                          });
+  const auto find = [](const auto& named, const std::string& name) {
+    for (const auto& [key, prompt] : named) {
+      if (key == name) return prompt;
+    }
+    return std::shared_ptr<const media::prompt>();
+  };
+  return to_number_routes(
+      settings_.dids, settings_.recording.enabled,
+      [&](const config::did_settings& did) { return find(greetings_, did.number); },
+      [&](const config::did_settings& did) { return find(hold_classes_, did.hold_class); });
 }
 
 void media_service::stop() { recorder_.stop(); }

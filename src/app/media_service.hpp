@@ -22,9 +22,9 @@ namespace callcenterd::app {
 /// Built and stopped on the main thread.
 class media_service {
  public:
-  /// Renders and loads what calls will play. Throws std::runtime_error naming the file or
-  /// DID and the reason when a prompt cannot be loaded or said: the daemon does not start
-  /// with a greeting it cannot play.
+  /// Renders and loads what calls will play (greetings, music on hold, its classes). Throws
+  /// std::runtime_error naming the file or DID and the reason when a prompt cannot be loaded or
+  /// said: the daemon does not start with a greeting it cannot play.
   media_service(const config::daemon_settings& settings, store::event_log& events,
                 core::metrics_registry& metrics);
   ~media_service();
@@ -32,7 +32,7 @@ class media_service {
   media_service& operator=(const media_service&) = delete;
 
   call::media_factory& factory() { return *factory_; }
-  /// The DIDs' routes, each with its greeting and whether it is recorded.
+  /// The DIDs' routes, each with its greeting, its music on hold and whether it is recorded.
   std::vector<call::number_route> number_routes() const;
   /// Closes the recordings still open and waits for the writer. Idempotent; main thread,
   /// after the calls ended.
@@ -48,6 +48,8 @@ class media_service {
   std::unique_ptr<media::speech_synthesizer> speech_;
   recording::recording_writer recorder_;
   std::vector<std::pair<std::string, std::shared_ptr<const media::prompt>>> greetings_;
+  /// media.hold_classes by name, each loaded once and shared by every call that holds.
+  std::vector<std::pair<std::string, std::shared_ptr<const media::prompt>>> hold_classes_;
   std::unique_ptr<call::media_factory> factory_;
   std::vector<core::callback_registration> metrics_;
 };

@@ -118,10 +118,9 @@ std::vector<call::prefix_route> to_prefix_routes(const config::sip_settings& sip
   return out;
 }
 
-std::vector<call::number_route> to_number_routes(
-    const std::vector<config::did_settings>& dids, bool record,
-    const std::function<std::shared_ptr<const media::prompt>(const config::did_settings&)>&
-        greeting) {
+std::vector<call::number_route> to_number_routes(const std::vector<config::did_settings>& dids,
+                                                 bool record, const did_prompt& greeting,
+                                                 const did_prompt& hold_music) {
   std::vector<call::number_route> out;
   out.reserve(dids.size());
   for (const auto& did : dids) {
@@ -141,6 +140,7 @@ std::vector<call::number_route> to_number_routes(
     }
     target.record = record && did.record;
     if (greeting) target.greeting = greeting(did);
+    if (hold_music) target.hold_music = hold_music(did);
     out.push_back({did.number, std::move(target)});
   }
   return out;

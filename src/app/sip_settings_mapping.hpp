@@ -28,11 +28,13 @@ std::vector<sip::outbound_registration_settings> to_outbound_registrations(
     const config::sip_settings& sip);
 // The dids: list as the dial plan's numbers: flows and queues are answered locally until
 // the IVR and the ACD take them; an extension target rings that extension.
-/// The DIDs' routes; `greeting` gives the prompt of a DID that has one (null for none), and
-/// `record` whether recording is on at all.
-std::vector<call::number_route> to_number_routes(
-    const std::vector<config::did_settings>& dids, bool record,
-    const std::function<std::shared_ptr<const media::prompt>(const config::did_settings&)>&
-        greeting);
+/// A DID's audio, for to_number_routes: a prompt or null.
+using did_prompt = std::function<std::shared_ptr<const media::prompt>(const config::did_settings&)>;
+/// The DIDs' routes; `greeting` gives the prompt of a DID that has one (null for none),
+/// `hold_music` the music of its hold class (null for the default), and `record` whether
+/// recording is on at all.
+std::vector<call::number_route> to_number_routes(const std::vector<config::did_settings>& dids,
+                                                 bool record, const did_prompt& greeting,
+                                                 const did_prompt& hold_music = {});
 
 }  // namespace callcenterd::app

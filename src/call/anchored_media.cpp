@@ -253,9 +253,10 @@ class anchored_session final : public media_session, media::call_media_listener,
     if (media_->partner(0) != std::size_t{1}) return;
     for (std::size_t leg = 0; leg < 2; ++leg) {
       const auto held = 1 - leg;  // the party left alone while `leg` holds
-      if (holding_[leg] && !music_[held] && shared_->settings.hold_music) {
+      const auto& music = info_.hold_music ? info_.hold_music : shared_->settings.hold_music;
+      if (holding_[leg] && !music_[held] && music) {
         music_[held] = true;
-        media_->play(held, shared_->settings.hold_music, true, false);
+        media_->play(held, music, true, false);
       } else if (!holding_[leg] && music_[held]) {
         music_[held] = false;
         media_->stop_playing(held);

@@ -21,7 +21,7 @@ call::call(std::shared_ptr<call_context> context, sip::received_message invite,
       media_(context_->media.create(
           strand_,
           media_call_info{uuid_, std::string(invite.message.header("Call-ID").value_or("")),
-                          target_.record})),
+                          target_.record, target_.hold_music})),
       ring_timer_(strand_),
       probe_timer_(strand_) {
   auto tag = sip::new_token();

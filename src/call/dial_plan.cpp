@@ -17,16 +17,16 @@ call_target dial_plan::route(std::string_view dialled, bool from_trunk) const {
     return found->second;
   }
   if (!dialled.empty() && is_extension_ && is_extension_(dialled)) {
-    return {call_target::kind::extension, std::string(dialled), {}, 0, {}, {}, true};
+    return {call_target::kind::extension, std::string(dialled), {}, 0, {}, {}, true, {}};
   }
   if (!from_trunk) {
     for (const auto& route : prefixes_) {
       if (dialled.size() > route.prefix.size() && dialled.starts_with(route.prefix)) {
-        return {call_target::kind::trunk, route.trunk, std::string(dialled), 0, {}, {}, true};
+        return {call_target::kind::trunk, route.trunk, std::string(dialled), 0, {}, {}, true, {}};
       }
     }
   }
-  return {call_target::kind::reject, {}, {}, 404, "Not Found", {}, true};
+  return {call_target::kind::reject, {}, {}, 404, "Not Found", {}, true, {}};
 }
 
 }  // namespace callcenterd::call

@@ -1,6 +1,7 @@
 #include "sections.hpp"
 
 #include <cstdint>
+#include <set>
 
 #include "enum_names.hpp"
 #include "secrets.hpp"
@@ -108,6 +109,23 @@ void read_media(section_reader& in, media_settings& out) {
   }
   in.duration("rtcp_interval", out.rtcp_interval, seconds(1), minutes(1));
   in.path_or_empty("hold_music", out.hold_music);
+  std::set<std::string> names;
+  for (auto& item : in.list("hold_classes")) {
+    hold_class_settings hold_class;
+    if (!item.has("name")) {
+      item.fail("name", "every hold class needs a name");
+    } else if (item.text("name", hold_class.name, token_check) &&
+               !names.insert(hold_class.name).second) {
+      item.fail("name", "the hold class " + in_quotes(hold_class.name) + " is listed twice");
+    }
+    if (!item.has("file")) {
+      item.fail("file", "every hold class needs a file");
+    } else {
+      item.path("file", hold_class.file);
+    }
+    item.finish();
+    out.hold_classes.push_back(std::move(hold_class));
+  }
 }
 
 void read_recording(section_reader& in, recording_settings& out) {
@@ -129,7 +147,7 @@ void read_daemon_settings(section_reader& root, daemon_settings& out) {
   root.read_section("sip", [&](section_reader& s) { read_sip(s, out.sip); });
   root.read_section("media", [&](section_reader& s) { read_media(s, out.media); });
   root.read_section("recording", [&](section_reader& s) { read_recording(s, out.recording); });
-  read_dids(root, out.dids);
+  read_dids(root, out.dids, out.media.hold_classes);
 }
 
 }  // namespace callcenterd::config::detail

@@ -45,16 +45,6 @@ std::string host_check(std::string_view text) {
   return {};
 }
 
-std::string token_check(std::string_view text) {
-  if (text.empty() || text.size() > 64) return "must be 1 to 64 characters";
-  for (const char c : text) {
-    const bool ok = is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '+';
-    if (!ok)
-      return "may contain only letters, digits, '.', '-', '_' and '+', got " + in_quotes(text);
-  }
-  return {};
-}
-
 // A dial prefix routed to a trunk: what a phone dials, so digits and the keypad's '+', '*'
 // and '#'.
 std::string dial_prefix_check(std::string_view text) {
@@ -265,7 +255,8 @@ void read_sip(section_reader& in, sip_settings& out) {
   }
 }
 
-void read_dids(section_reader& root, std::vector<did_settings>& out) {
+void read_dids(section_reader& root, std::vector<did_settings>& out,
+               const std::vector<hold_class_settings>& hold_classes) {
   std::set<std::string> numbers;
   for (auto& item : root.list("dids")) {
     did_settings did;
@@ -310,6 +301,18 @@ void read_dids(section_reader& root, std::vector<did_settings>& out) {
       item.fail("hang_up", "hang_up: true needs a greeting or greeting_prompt to say first");
     }
     item.boolean("record", did.record);
+    if (item.text("hold_class", did.hold_class, token_check)) {
+      const bool known = std::any_of(hold_classes.begin(), hold_classes.end(),
+                                     [&](const auto& c) { return c.name == did.hold_class; });
+      if (!known) {
+        item.fail("hold_class",
+                  "no hold class " + in_quotes(did.hold_class) + " in media.hold_classes");
+      } else if (did.kind == did_settings::target_kind::hang_up) {
+        item.fail("hold_class",
+                  "an announcement is never held; hold_class needs a flow, "
+                  "queue or extension");
+      }
+    }
     if (!did.number.empty() && !numbers.insert(did.number).second) {
       item.fail("number", "the number " + in_quotes(did.number) + " is listed twice");
     }

@@ -17,6 +17,16 @@ std::string ip_address_check(std::string_view text) {
   return "expected an IPv4 or IPv6 address such as '127.0.0.1' or '::', got " + in_quotes(text);
 }
 
+std::string token_check(std::string_view text) {
+  if (text.empty() || text.size() > 64) return "must be 1 to 64 characters";
+  for (const char c : text) {
+    const bool ok = is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '+';
+    if (!ok)
+      return "may contain only letters, digits, '.', '-', '_' and '+', got " + in_quotes(text);
+  }
+  return {};
+}
+
 std::string not_empty(std::string_view text) {
   return text.empty() ? "must not be empty" : std::string();
 }

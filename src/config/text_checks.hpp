@@ -17,6 +17,9 @@ std::string ip_address_check(std::string_view text);
 /// The name of an environment variable (letters, digits and '_', not starting with a digit).
 std::string env_name_check(std::string_view text);
 
+/// A name (a trunk, flow, queue, hold class, ...): 1 to 64 letters, digits, '.', '-', '_', '+'.
+std::string token_check(std::string_view text);
+
 /// Non-empty text.
 std::string not_empty(std::string_view text);
 

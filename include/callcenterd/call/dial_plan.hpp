@@ -31,6 +31,8 @@ struct call_target {
   std::shared_ptr<const media::prompt> greeting;
   /// Whether the call is recorded once bridged.
   bool record = true;
+  /// What a party of this call hears while the other holds; null: the daemon's default.
+  std::shared_ptr<const media::prompt> hold_music;
 
   friend bool operator==(const call_target&, const call_target&) = default;
 };

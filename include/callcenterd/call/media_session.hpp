@@ -88,6 +88,8 @@ struct media_call_info {
   std::string sip_call_id;
   /// Whether the call is recorded once its legs are bridged.
   bool record = true;
+  /// Music on hold of this call (its DID's hold class); null: the factory's default.
+  std::shared_ptr<const media::prompt> hold_music;
 };
 
 /// Makes a media session for each new call. Thread-safe: called from any shard strand.

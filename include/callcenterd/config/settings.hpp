@@ -114,6 +114,14 @@ struct shutdown_settings {
   bool operator==(const shutdown_settings&) const = default;
 };
 
+/// A named music on hold: what callers of the DIDs (and later queues) that name it hear.
+struct hold_class_settings {
+  std::string name;
+  /// An 8 kHz WAV under paths.prompts, or absolute.
+  std::filesystem::path file;
+  bool operator==(const hold_class_settings&) const = default;
+};
+
 struct media_settings {
   /// IP literal RTP and RTCP sockets bind to.
   std::string address = "127.0.0.1";
@@ -124,7 +132,9 @@ struct media_settings {
   std::uint16_t rtp_port_max = 29999;
   std::chrono::milliseconds rtcp_interval = std::chrono::seconds(5);
   /// Music on hold: a WAV file under paths.prompts (or absolute); empty plays a built-in tune.
+  /// What a held party hears unless its call's DID names one of the hold_classes.
   std::filesystem::path hold_music;
+  std::vector<hold_class_settings> hold_classes;
 
   bool operator==(const media_settings&) const = default;
 };

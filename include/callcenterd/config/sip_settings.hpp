@@ -156,6 +156,8 @@ struct did_settings {
   std::filesystem::path greeting_prompt;
   /// Whether its bridged calls are recorded (with recording.enabled).
   bool record = true;
+  /// The media.hold_classes entry its held callers hear; empty: media.hold_music.
+  std::string hold_class;
   bool operator==(const did_settings&) const = default;
 };
 

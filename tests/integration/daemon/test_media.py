@@ -4,6 +4,8 @@ INFO and in-band tones. The caller is sipp playing its own speech recording (g71
 scripted phone with an RTP peer; extension 1001 is a scripted phone sending a 1 kHz tone."""
 import hashlib
 import os
+import tempfile
+import threading
 import time
 import wave
 
@@ -12,16 +14,30 @@ from rtp_peer import DTMF_FREQUENCIES, ULAW_DECODE, RtpPeer, goertzel_power, ton
 from sip_phone import UdpPhone
 from test_sip_calls import CallTestCase
 
+# A hold class whose music is a steady 1800 Hz, which the built-in tune (chords below 1100 Hz)
+# never plays: what a held caller hears tells which music the daemon chose.
+HOLD_CLASS_HZ = 1800
+HOLD_CLASS_WAV = os.path.join(tempfile.mkdtemp(prefix="callcenterd-hold-"), "bright.wav")
+with wave.open(HOLD_CLASS_WAV, "wb") as _w:
+    _w.setnchannels(1)
+    _w.setsampwidth(2)
+    _w.setframerate(8000)
+    _w.writeframes(b"".join(s.to_bytes(2, "little", signed=True)
+                            for s in tone([HOLD_CLASS_HZ], 2.0)))
+
 MEDIA = """media:
   address: 127.0.0.1
+  hold_classes:
+    - {name: bright, file: HOLD_CLASS_WAV}
 dids:
   - {number: '8001', extension: '1001', greeting: 'Thank you for calling.'}
   - {number: '8003', extension: '1001'}
   - {number: '8004', hang_up: true, greeting: 'This line is closed. Please call again tomorrow.'}
+  - {number: '8005', extension: '1001', hold_class: bright}
   - number: '8002'
     extension: '1001'
     greeting: 'Welcome to the support line. Press any key to skip this long message and be put through to an agent at once.'
-"""
+""".replace("HOLD_CLASS_WAV", HOLD_CLASS_WAV)
 
 
 def channel_samples(path):
@@ -134,6 +150,68 @@ class DtmfTest(MediaTestCase):
         self.assertEqual(caller.hang_up(dialog), 200)
         agent.expect_cancel(invite)
         self.wait_for_no_calls()
+
+
+class HoldMusicTest(MediaTestCase):
+    def hold_and_listen(self, number):
+        """Calls `number` (extension 1001 answers, sending a 1 kHz tone), has 1001 hold the
+        call, then resume it; what the caller heard before, during and after the hold."""
+        agent = self.phone("1001")
+        caller = UdpPhone(self.daemon.sip_port, "1002", "demo1002")
+        self.addCleanup(caller.close)
+        caller_audio, agent_audio = self.rtp_peer(), self.rtp_peer()
+        dialog = caller.invite(number, sdp=caller_audio.sdp(0))
+        agent_dialog = agent.answer_call(sdp=agent_audio.sdp(0))
+        self.assertEqual(caller.answered(dialog), 200)
+        caller_audio.send_to(dialog.answer)
+        agent_audio.send_to(agent.last_invite.body)
+        agent_audio.play(tone([1000], 30.0))
+        heard = []
+        for direction in ("sendonly", "sendrecv", None):
+            started = time.monotonic()
+            time.sleep(2.0)
+            heard.append(caller_audio.received_samples(since=started + 0.5))
+            if direction:
+                # The agent's phone holds (a=sendonly) or resumes: a re-INVITE, its 200, ACK.
+                # The daemon offers the caller's phone a new session meanwhile, which it takes.
+                answering = threading.Thread(target=self.answer_reinvite,
+                                             args=(caller, caller_audio.sdp(0)))
+                answering.start()
+                sdp = agent_audio.sdp(0) + f"a={direction}\r\n"
+                response = agent.send_in_dialog(agent_dialog, "INVITE", body=sdp,
+                                                content_type="application/sdp")
+                answering.join(timeout=15)
+                self.assertEqual(response.status, 200)
+                agent._request("ACK", agent_dialog.target, agent_dialog, agent_dialog.cseq,
+                               f"z9hG4bK{os.urandom(8).hex()}")
+        self.assertEqual(caller.hang_up(dialog), 200)
+        self.wait_for_no_calls()
+        return heard
+
+    @staticmethod
+    def answer_reinvite(phone, sdp):
+        invite = phone.next_request("INVITE", timeout=10)
+        phone._reply(invite, 200, "OK", [f"Contact: {phone.contact}"], body=sdp)
+
+    def assert_hears(self, samples, frequency, what):
+        self.assertGreater(len(samples), 8000, f"{what}: less than a second of audio")
+        strength = goertzel_power(samples, frequency)
+        others = max(goertzel_power(samples, f) for f in (1000, HOLD_CLASS_HZ) if f != frequency)
+        self.assertGreater(strength, 100 * max(others, 1.0), f"{what}: not {frequency} Hz")
+
+    def test_a_held_caller_hears_the_music_of_its_dids_hold_class(self):
+        before, held, after = self.hold_and_listen("8005")
+        self.assert_hears(before, 1000, "before the hold (the agent)")
+        self.assert_hears(held, HOLD_CLASS_HZ, "on hold (the class's music)")
+        self.assert_hears(after, 1000, "after the hold (the agent again)")
+
+    def test_a_did_without_a_class_holds_with_the_default_music(self):
+        _, held, _ = self.hold_and_listen("8003")
+        self.assertGreater(rms(held), 300, "the held caller heard silence")
+        # The built-in tune opens with a C major chord, a note at a time.
+        tune = max(goertzel_power(held, f) for f in (261.63, 329.63, 392.0, 523.25))
+        for other in (1000, HOLD_CLASS_HZ):
+            self.assertLess(100 * goertzel_power(held, other), tune, f"{other} Hz on hold")
 
 
 class AnnouncementTest(MediaTestCase):

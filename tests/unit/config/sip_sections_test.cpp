@@ -199,6 +199,36 @@ TEST(did_list, greetings_come_before_an_extension_or_a_hang_up) {
                       "dids[0].greeting_language", "greeting_language needs a greeting to say");
 }
 
+TEST(did_list, a_did_names_a_hold_class_that_media_lists) {
+  const auto loaded = load(
+      "media:\n  hold_classes:\n    - {name: calm, file: calm.wav}\n"
+      "    - {name: vip, file: /srv/music/vip.wav}\n"
+      "dids:\n  - {number: '1', queue: sales, hold_class: vip}\n"
+      "  - {number: '2', extension: '1001'}\n");
+  ASSERT_TRUE(loaded.ok()) << dump(loaded);
+  const auto& media = loaded.settings().media;
+  ASSERT_EQ(media.hold_classes.size(), 2u);
+  EXPECT_EQ(media.hold_classes[0], (hold_class_settings{"calm", "calm.wav"}));
+  EXPECT_EQ(media.hold_classes[1], (hold_class_settings{"vip", "/srv/music/vip.wav"}));
+  EXPECT_EQ(loaded.settings().dids[0].hold_class, "vip");
+  EXPECT_TRUE(loaded.settings().dids[1].hold_class.empty());
+
+  const std::string calm = "media:\n  hold_classes:\n    - {name: calm, file: calm.wav}\n";
+  expect_single_error(calm + "dids:\n  - {number: '1', flow: main, hold_class: jazz}\n", 5,
+                      "dids[0].hold_class", "no hold class 'jazz' in media.hold_classes");
+  expect_single_error(
+      calm + "dids:\n  - {number: '1', hang_up: true, greeting: Bye, hold_class: calm}\n", 5,
+      "dids[0].hold_class",
+      "an announcement is never held; hold_class needs a flow, queue or extension");
+  expect_single_error(calm + "    - {name: calm, file: other.wav}\n", 4,
+                      "media.hold_classes[1].name", "the hold class 'calm' is listed twice");
+  expect_single_error("media:\n  hold_classes:\n    - {name: calm}\n", 3,
+                      "media.hold_classes[0].file", "every hold class needs a file");
+  expect_single_error("media:\n  hold_classes:\n    - {name: 'two words', file: a.wav}\n", 3,
+                      "media.hold_classes[0].name",
+                      "may contain only letters, digits, '.', '-', '_' and '+', got 'two words'");
+}
+
 TEST(sip_section, any_change_needs_a_restart_and_is_named) {
   const auto running = load("");
   const auto next = load("sip:\n  trace_messages: true\ndids:\n  - {number: '1', flow: x}\n");
