@@ -12,7 +12,7 @@ import os, re, shutil, signal, subprocess, sys, time
 import sipp_tools
 from proc_probe import (cpu_seconds, machine_busy, socket_drops, status, sys_seconds, thread_cpu,
                         udp_drops, wait_for_quiet, wait_until, live_transactions)
-from sipp_tools import finish, first_errors, free_udp_port, reap, sipp_stats
+from sipp_tools import finish, first_errors, free_udp_port, reap, shorten, sipp_stats
 
 work, http, sip, pid = sys.argv[1:5]
 seconds = int(sys.argv[5])
@@ -164,12 +164,7 @@ def report_profile(label):
                                            "--sort", "dso,symbol"]),
                             ("time including callees", ["--children", "--percent-limit", "4",
                                                         "--sort", "symbol"])):
-            out = subprocess.run(["perf", "report", "-i", data, "--stdio", "-g", "none", *args],
-                                 capture_output=True, text=True).stdout
-            print(f"== perf {label} (daemon, all threads, {title}; [k] = kernel):")
-            for line in out.splitlines():
-                if line.strip() and not line.startswith("#"):
-                    print("  " + shorten(line)[:120])
+            sipp_tools.print_perf_report(data, f"{label} (daemon, all threads, {title})", *args)
     elif profile == "callgrind":
         path = f"{work}/callgrind-{label}.out"
         if not os.path.exists(path):
@@ -198,13 +193,6 @@ def report_profile(label):
                 print("  " + row[:150])
         shutil.copy(path, f"/tmp/callcenterd-bench-calls-{label}.callgrind")
         print(f"   (kept as /tmp/callcenterd-bench-calls-{label}.callgrind)")
-
-
-def shorten(line):
-    line = " ".join(line.split())
-    while re.search(r"<[^<>]*>", line):  # template arguments hide the name
-        line = re.sub(r"<[^<>]*>", "", line)
-    return line
 
 
 def best(rows):

@@ -31,7 +31,10 @@ setup_rate = int(os.environ.get("BENCH_SETUP_RATE", "100"))
 profile = os.environ.get("BENCH_PROFILE", "")
 here = os.path.dirname(os.path.abspath(__file__))
 phone = "1002"
-phone_port = free_udp_port()
+# The phone keeps one port for the whole run, so each step's REGISTER refreshes one binding;
+# it lies outside the daemon's RTP range (10000-39999) and rtp_load's (40000-59999), which
+# could otherwise take it while the phone's sipp is not running.
+phone_port = free_udp_port(60000, 60999)
 
 
 def metrics():
@@ -208,21 +211,9 @@ def disk_written(p):
         return int(next(l for l in f if l.startswith("write_bytes")).split()[1])
 
 
-def report_perf(data):
-    """The daemon's symbols with callees included, 3% of the samples and more."""
-    out = subprocess.run(["perf", "report", "-i", data, "--stdio", "--children", "--sort",
-                          "symbol", "-g", "none", "--percent-limit", "3"],
-                         capture_output=True, text=True).stdout
-    print("   perf (daemon, all threads, time including callees; [k] = kernel):")
-    for line in out.splitlines():
-        if line.strip() and not line.startswith("#"):
-            words = line.split()
-            print(f"     {words[0]:>7} {' '.join(words[2:])[:110]}")
-
-
-def recorded_step(calls, repeat=0):
+def recorded_step(calls, index):
     # Each step its own files: a repeated size must not read the legs of an earlier step.
-    label = f"recorded-{calls}-{repeat}"
+    label = f"recorded-{index}-{calls}"
     wait_for_quiet(pid, 90)
     before = recordings()
     rtp = RtpLoad(label, "--drain-ms", "300")
@@ -318,7 +309,9 @@ def recorded_step(calls, repeat=0):
         if s.error:
             print(f"   {s.error}")
     if recorder:
-        report_perf(f"{work}/perf-{label}.data")
+        sipp_tools.print_perf_report(f"{work}/perf-{label}.data",
+                                     f"{label} (daemon, all threads, time including callees)",
+                                     "--children", "--sort", "symbol", "--percent-limit", "3")
     for name in ("caller", "agent"):
         for line in first_errors(f"{work}/{label}-{name}-errors.log"):
             print(f"   {name}: {line[:150]}")
@@ -348,7 +341,7 @@ for mode in modes:
                           "disk MB/s", "recordings ok/failed", "recorded s/call", "RSS MB",
                           "UDP drops")))
         for index, calls in enumerate(recorded_calls):
-            recorded_step(calls, recorded_calls[:index].count(calls))
+            recorded_step(calls, index)
     else:
         sys.exit(f"run-media: unknown mode {mode}")
 print(f"== daemon memory: VmHWM {status(pid, 'VmHWM') / 1024:.0f} MB")

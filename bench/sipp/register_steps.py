@@ -83,12 +83,6 @@ def rows_written():
                     "WHERE relname = 'sip_registrations'") or 0)
 
 
-def sipp_stats(path):
-    with open(path) as f:
-        lines = [l.rstrip("\n").split(";") for l in f if l.strip()]
-    return dict(zip(lines[0], lines[-1]))
-
-
 if not wait_until(lambda: metrics().get("callcenterd_sip_accounts", 0) >= users, 30):
     sys.exit("run-sip-register: the daemon did not load the accounts; see its log")
 print(f"== daemon: {status(pid, 'Threads')} OS threads, {int(metrics()['callcenterd_sip_accounts'])} "
@@ -143,7 +137,7 @@ for i, rate in enumerate(rates):
     d2 = cpu_seconds(pid)
     time.sleep(1)  # the last write-behind batch
     w1 = rows_written()
-    s = sipp_stats(stat)
+    s = sipp_tools.sipp_stats(stat)
     elapsed = wall  # sipp's start to its exit, the answers to the last calls included
     ok, failed = int(s["SuccessfulCall(C)"]), int(s["FailedCall(C)"])
     retrans = int(s["Retransmissions(C)"])
@@ -190,16 +184,8 @@ print(f"== daemon log: {len(warnings)} warning/error line(s)" +
 
 
 def perf_report(title, *args):
-    report = subprocess.run(["perf", "report", "-i", f"{work}/perf.data", "--stdio", "-g", "none",
-                             *args], capture_output=True, text=True)
-    print(f"== perf (daemon, all threads, last step, {title}; [k] = kernel):")
-    for line in report.stdout.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        line = " ".join(line.split())
-        while re.search(r"<[^<>]*>", line):  # template arguments hide the name
-            line = re.sub(r"<[^<>]*>", "", line)
-        print("  " + line[:110])
+    sipp_tools.print_perf_report(f"{work}/perf.data",
+                                 f"(daemon, all threads, last step, {title})", *args, width=110)
 
 
 if perf:

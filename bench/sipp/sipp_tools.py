@@ -1,15 +1,21 @@
 """What the bench step scripts share about sipp and the daemon: starting sipp against the
 daemon, reading its statistics, response times and errors, reaping it with its CPU time, and
-the daemon's /metrics. Standard library only."""
+the daemon's /metrics, and perf reports of the daemon. Standard library only."""
 import os, re, signal, socket, subprocess, sys, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return str(s.getsockname()[1])
+def free_udp_port(low=0, high=0):
+    """A UDP port free on 127.0.0.1 now: any the system picks, or the first of low..high."""
+    for port in range(low, high + 1) if low else [0]:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return str(s.getsockname()[1])
+    sys.exit(f"no free UDP port in {low}-{high}")
 
 
 def metrics(http):
@@ -117,3 +123,21 @@ def register_phone(work, sip, port, phone, script="run-sip-calls"):
                          capture_output=True, text=True, cwd=work, timeout=40)
     if out.returncode != 0:
         sys.exit(f"{script}: registering {phone} failed:\n{out.stdout[-2000:]}")
+
+
+def shorten(line):
+    """A perf or callgrind row on one line, without the template arguments that hide names."""
+    line = " ".join(line.split())
+    while re.search(r"<[^<>]*>", line):
+        line = re.sub(r"<[^<>]*>", "", line)
+    return line
+
+
+def print_perf_report(data, title, *args, width=120):
+    """`perf report` of the file `data` with `args` (sorting, limits), one row a line."""
+    out = subprocess.run(["perf", "report", "-i", data, "--stdio", "-g", "none", *args],
+                         capture_output=True, text=True).stdout
+    print(f"== perf {title}; [k] = kernel:")
+    for line in out.splitlines():
+        if line.strip() and not line.startswith("#"):
+            print("  " + shorten(line)[:width])

@@ -253,10 +253,9 @@ class anchored_session final : public media_session, media::call_media_listener,
     if (media_->partner(0) != std::size_t{1}) return;
     for (std::size_t leg = 0; leg < 2; ++leg) {
       const auto held = 1 - leg;  // the party left alone while `leg` holds
-      const auto& music = info_.hold_music ? info_.hold_music : shared_->settings.hold_music;
-      if (holding_[leg] && !music_[held] && music) {
+      if (holding_[leg] && !music_[held] && info_.hold_music) {
         music_[held] = true;
-        media_->play(held, music, true, false);
+        media_->play(held, info_.hold_music, true, false);
       } else if (!holding_[leg] && music_[held]) {
         music_[held] = false;
         media_->stop_playing(held);
@@ -347,7 +346,9 @@ class anchored_factory final : public media_factory {
  public:
   explicit anchored_factory(std::shared_ptr<shared_state> shared) : shared_(std::move(shared)) {}
   std::unique_ptr<media_session> create(strand_type strand, const media_call_info& info) override {
-    return std::make_unique<anchored_session>(shared_, strand, info);
+    auto session_info = info;
+    if (!session_info.hold_music) session_info.hold_music = shared_->settings.hold_music;
+    return std::make_unique<anchored_session>(shared_, strand, std::move(session_info));
   }
 
  private:

@@ -288,6 +288,12 @@ bool section_reader::text_list(std::string_view key, std::vector<std::string>& o
 
 bool section_reader::has(std::string_view key) { return claim(key) != nullptr; }
 
+bool section_reader::required(std::string_view key, std::string reason) {
+  if (has(key)) return true;
+  fail(key, std::move(reason));
+  return false;
+}
+
 void section_reader::fail(std::string_view key, std::string reason) {
   for (const auto& e : entries_) {
     if (e.key == key) {

@@ -104,6 +104,9 @@ class section_reader {
   bool text_list(std::string_view key, std::vector<std::string>& out, const text_check& check = {});
   /// True when the key is present (and claims it, so finish() does not report it).
   bool has(std::string_view key);
+  /// has(), and when the key is absent records `reason` against the section: a key without
+  /// a default. Read the value after it, so a bad value is reported once, as itself.
+  bool required(std::string_view key, std::string reason);
 
   /// Records an error against `key`'s value, for checks that span several keys. Falls back to
   /// the section's own position when the key is absent.

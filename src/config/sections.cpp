@@ -112,17 +112,11 @@ void read_media(section_reader& in, media_settings& out) {
   std::set<std::string> names;
   for (auto& item : in.list("hold_classes")) {
     hold_class_settings hold_class;
-    if (!item.has("name")) {
-      item.fail("name", "every hold class needs a name");
-    } else if (item.text("name", hold_class.name, token_check) &&
-               !names.insert(hold_class.name).second) {
+    if (item.required("name", "every hold class needs a name") &&
+        item.text("name", hold_class.name, token_check) && !names.insert(hold_class.name).second) {
       item.fail("name", "the hold class " + in_quotes(hold_class.name) + " is listed twice");
     }
-    if (!item.has("file")) {
-      item.fail("file", "every hold class needs a file");
-    } else {
-      item.path("file", hold_class.file);
-    }
+    if (item.required("file", "every hold class needs a file")) item.path("file", hold_class.file);
     item.finish();
     out.hold_classes.push_back(std::move(hold_class));
   }

@@ -158,7 +158,7 @@ void read_limits(section_reader& in, sip_limit_settings& out) {
 }
 
 void read_trunk(section_reader& in, sip_trunk_settings& out) {
-  if (!in.text("name", out.name, token_check)) in.fail("name", "every trunk needs a name");
+  if (in.required("name", "every trunk needs a name")) in.text("name", out.name, token_check);
   in.text("host", out.host, host_check);
   in.enumeration("transport", out.transport, sip_transport_names);
   out.port = out.transport == sip_transport::tls ? 5061 : 5060;
@@ -260,13 +260,11 @@ void read_dids(section_reader& root, std::vector<did_settings>& out,
   std::set<std::string> numbers;
   for (auto& item : root.list("dids")) {
     did_settings did;
-    if (item.text("number", did.number)) {
+    if (item.required("number", "every DID needs a number") && item.text("number", did.number)) {
       if (auto why = did_number_check(did.number); !why.empty()) {
         item.fail("number", std::move(why));
         did.number.clear();
       }
-    } else {
-      item.fail("number", "every DID needs a number");
     }
     int targets = 0;
     for (std::size_t i = 0; i < did_target_names.size(); ++i) {

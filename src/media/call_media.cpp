@@ -103,6 +103,10 @@ const call_media::leg_state* call_media::find(std::size_t leg) const {
   return leg < legs_.size() ? legs_[leg].get() : nullptr;
 }
 
+call_media::leg_state* call_media::find(std::size_t leg) {
+  return leg < legs_.size() ? legs_[leg].get() : nullptr;
+}
+
 boost::system::result<std::uint16_t> call_media::open_leg(std::size_t leg) {
   if (closed_) return boost::system::error_code(asio::error::operation_aborted);
   auto& state = at(leg);
@@ -190,7 +194,7 @@ void call_media::send_mix(std::chrono::steady_clock::time_point now) {
 }
 
 void call_media::disconnect(std::size_t leg) {
-  auto* state = leg < legs_.size() ? legs_[leg].get() : nullptr;
+  auto* state = find(leg);
   if (state == nullptr || !state->partner) return;
   auto& other = at(*state->partner);
   other.partner.reset();
@@ -270,7 +274,7 @@ void call_media::on_info_dtmf(std::size_t leg, dtmf_key key) {
 }
 
 bool call_media::send_dtmf(std::size_t leg, dtmf_key key) {
-  auto* state = leg < legs_.size() ? legs_[leg].get() : nullptr;
+  auto* state = find(leg);
   if (closed_ || state == nullptr || !state->configured || !state->config.format.telephone_event ||
       !state->config.sends || !state->endpoint) {
     return false;
@@ -313,7 +317,7 @@ void call_media::play(std::size_t leg, std::shared_ptr<const prompt> audio, bool
 }
 
 void call_media::stop_playing(std::size_t leg) {
-  auto* state = leg < legs_.size() ? legs_[leg].get() : nullptr;
+  auto* state = find(leg);
   if (state != nullptr && state->player) end_playback(*state, true);
 }
 

@@ -178,6 +178,7 @@ class call_media : public std::enable_shared_from_this<call_media> {
   call_media(strand_type strand, media_engine& engine);
   leg_state& at(std::size_t leg);
   const leg_state* find(std::size_t leg) const;
+  leg_state* find(std::size_t leg);
   // From a leg's endpoint, telephone-event receiver and in-band detector.
   void on_rtp(leg_state& from, const rtp_header& packet, time_point arrival);
   void on_key(leg_state& from, dtmf_key key, dtmf_source source);

@@ -284,6 +284,20 @@ class UdpPhone:
                 continue
         raise TimeoutError(f"no answer to {method}")
 
+    def reinvite(self, dialog, sdp):
+        """A re-INVITE inside `dialog` with `sdp` (hold, resume), ACKed when accepted; the
+        final status."""
+        response = self.send_in_dialog(dialog, "INVITE", body=sdp, content_type="application/sdp")
+        if response.status < 300:
+            self._request("ACK", dialog.target, dialog, dialog.cseq, f"z9hG4bK{uuid.uuid4().hex}")
+        return response.status
+
+    def answer_reinvite(self, sdp, timeout=10.0):
+        """Waits for a re-INVITE from the daemon and accepts it with `sdp`; the INVITE."""
+        invite = self.next_request("INVITE", timeout)
+        self._reply(invite, 200, "OK", [f"Contact: {self.contact}"], body=sdp)
+        return invite
+
     def refer(self, dialog, refer_to):
         """REFER inside `dialog` to `refer_to` (a name-addr); the final response."""
         return self.send_in_dialog(dialog, "REFER", [f"Refer-To: {refer_to}"])

@@ -99,6 +99,26 @@ TEST(section_reader, fail_points_at_the_key_or_the_section) {
   EXPECT_EQ(list[1].to_string(), "f.yaml:3:6: sec.a: a is wrong with b");
 }
 
+TEST(section_reader, a_required_key_is_reported_once_whether_absent_or_bad) {
+  error_list errors("f.yaml");
+  const YAML::Node root = YAML::Load("sec:\n  name: [a, b]\n");
+  section_reader top(root, {}, root.Mark(), errors);
+  auto s = top.section("sec");
+  std::string name;
+  std::filesystem::path file;
+  EXPECT_TRUE(s.required("name", "needs a name"));
+  EXPECT_FALSE(s.text("name", name));
+  EXPECT_FALSE(s.required("file", "needs a file"));
+  EXPECT_FALSE(s.path("file", file));
+  s.finish();
+  top.finish();
+  const auto list = errors.take_sorted();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].to_string(), "f.yaml:1:1: sec.file: needs a file");
+  EXPECT_EQ(list[1].key_path, "sec.name");
+  EXPECT_NE(list[1].reason, "needs a name");
+}
+
 TEST(section_reader, non_string_keys_are_refused) {
   future_settings out;
   const auto errors = read("future:\n  ? [a, b]\n  : 1\n", out);

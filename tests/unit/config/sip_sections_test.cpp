@@ -153,6 +153,11 @@ TEST(sip_section, trunk_checks) {
   expect_single_error("sip:\n  trunks:\n    - {name: a, host: h, outbound_prefixes: [9x]}\n", 3,
                       "sip.trunks[0].outbound_prefixes[0]",
                       "may contain only digits, '+', '*' and '#', got '9x'");
+  // A bad name is one error, not also "needs a name".
+  expect_single_error("sip:\n  trunks:\n    - {name: 'a b', host: h}\n", 3, "sip.trunks[0].name",
+                      "may contain only letters, digits, '.', '-', '_' and '+', got 'a b'");
+  expect_single_error("sip:\n  trunks:\n    - {host: h}\n", 3, "sip.trunks[0].name",
+                      "every trunk needs a name");
   expect_single_error(
       "sip:\n  trunks:\n    - {name: a, allow: [192.0.2.1], outbound_prefixes: ['0']}\n", 3,
       "sip.trunks[0].outbound_prefixes", "calls out through a trunk need its host");
