@@ -30,6 +30,7 @@
 #include "callcenterd/store/migrator.hpp"
 #include "config_reloader.hpp"
 #include "demo_exposure.hpp"
+#include "flow_loading.hpp"
 #include "io_thread.hpp"
 #include "media_service.hpp"
 #include "readiness_monitor.hpp"
@@ -87,6 +88,7 @@ class daemon {
   explicit daemon(config::daemon_settings settings)
       : settings_(std::move(settings)),
         node_(node_name(settings_.service)),
+        flows_(blocking_load_flows_or_throw(settings_)),
         schema_(blocking_migrate_at_start(settings_)),
         pool_(to_pool_settings(settings_.database)),
         events_(std::in_place, io_.get_executor(), pool_,
@@ -252,6 +254,8 @@ class daemon {
 
   config::daemon_settings settings_;
   std::string node_;
+  /// The call flows in force (their interpreter is not wired yet).
+  std::shared_ptr<const ivr::flow_set> flows_;
   asio::io_context io_;
   core::metrics_registry metrics_;
   startup_schema schema_;

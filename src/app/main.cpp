@@ -9,6 +9,7 @@
 #include "callcenterd/core/version.hpp"
 #include "command_line.hpp"
 #include "daemon.hpp"
+#include "flow_loading.hpp"
 
 namespace {
 
@@ -40,7 +41,17 @@ int main(int argc, char** argv) {
     case command_line::mode::check_config: {
       const auto loaded = callcenterd::config::load_file(cmd.config_path);
       if (!loaded) return print_config_errors(loaded);
-      std::cout << cmd.config_path.string() << ": OK\n";
+      const auto flows = callcenterd::app::blocking_load_flows(loaded.settings());
+      if (const auto* problems = std::get_if<std::vector<std::string>>(&flows)) {
+        for (const auto& problem : *problems) std::cerr << problem << '\n';
+        std::cerr << "callcenterd: flows refused (" << problems->size() << " error"
+                  << (problems->size() == 1 ? "" : "s") << ")\n";
+        return 1;
+      }
+      const auto& set = *std::get<std::shared_ptr<const callcenterd::ivr::flow_set>>(flows);
+      std::cout << cmd.config_path.string() << ": OK (" << set.flows().size() << " flow"
+                << (set.flows().size() == 1 ? "" : "s") << " in "
+                << loaded.settings().paths.flows.string() << ")\n";
       return 0;
     }
     case command_line::mode::migrate:

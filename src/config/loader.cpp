@@ -5,6 +5,7 @@
 #include "file_text.hpp"
 #include "section_reader.hpp"
 #include "sections.hpp"
+#include "yaml_document.hpp"
 
 namespace callcenterd::config {
 
@@ -41,14 +42,10 @@ load_result load_string(std::string_view text, const std::string& file_name) {
   daemon_settings settings;
   settings.source_file = file_name;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (documents.size() > 1) {
-      errors.add(documents[1].Mark(), {},
-                 "found " + std::to_string(documents.size()) +
-                     " YAML documents; the file must hold exactly one");
-    }
+    const auto document = detail::load_single_document(text);
+    if (document.problem) errors.add(document.problem->first, {}, document.problem->second);
     // No document at all (an empty file, only comments) reads as an empty mapping: defaults.
-    const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+    const YAML::Node root = document.problem ? YAML::Node() : document.root;
     detail::section_reader reader(root, {}, root.Mark(), errors);
     detail::read_daemon_settings(reader, settings);
     reader.finish();

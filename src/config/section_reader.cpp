@@ -11,6 +11,17 @@ namespace {
 
 int one_based(int zero_based) { return zero_based >= 0 ? zero_based + 1 : 0; }
 
+std::string join(std::span<const std::string_view> names) {
+  std::string out;
+  for (const auto name : names) {
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map:
@@ -24,20 +35,14 @@ std::string describe(const YAML::Node& node) {
   }
 }
 
-std::string join(std::span<const std::string_view> names) {
-  std::string out;
-  for (const auto name : names) {
-    if (!out.empty()) out += ", ";
-    out += name;
-  }
-  return out;
-}
-
-}  // namespace
-
 void error_list::add(const YAML::Mark& mark, std::string key_path, std::string reason) {
   errors_.push_back(config_error{file_, one_based(mark.line), one_based(mark.column),
                                  std::move(key_path), std::move(reason)});
+}
+
+void error_list::add(const flow_text& where, std::string reason) {
+  errors_.push_back(
+      config_error{file_, where.line, where.column, where.key_path, std::move(reason)});
 }
 
 void error_list::add_file_error(std::string reason) {
@@ -141,16 +146,24 @@ bool section_reader::boolean(std::string_view key, bool& out) {
   return true;
 }
 
-bool section_reader::text(std::string_view key, std::string& out, const text_check& check) {
-  const entry* e = nullptr;
-  auto text = scalar(key, "a string", e);
-  if (!text) return false;
+std::optional<std::string> section_reader::checked_text(std::string_view key,
+                                                        const text_check& check,
+                                                        const entry*& found) {
+  auto text = scalar(key, "a string", found);
+  if (!text) return std::nullopt;
   if (check) {
     if (auto why = check(*text); !why.empty()) {
-      value_error(*e, std::move(why));
-      return false;
+      value_error(*found, std::move(why));
+      return std::nullopt;
     }
   }
+  return text;
+}
+
+bool section_reader::text(std::string_view key, std::string& out, const text_check& check) {
+  const entry* e = nullptr;
+  auto text = checked_text(key, check, e);
+  if (!text) return false;
   out = std::move(*text);
   return true;
 }
@@ -284,6 +297,66 @@ bool section_reader::text_list(std::string_view key, std::vector<std::string>& o
   }
   if (ok) out = std::move(values);
   return ok;
+}
+
+bool section_reader::located_text(std::string_view key, flow_text& out, const text_check& check) {
+  const entry* e = nullptr;
+  auto text = checked_text(key, check, e);
+  if (!text) return false;
+  out = locate(std::move(*text), e->value.Mark(), key_path(key));
+  return true;
+}
+
+flow_text section_reader::locate(std::string text, const YAML::Mark& mark, std::string path) const {
+  return flow_text{std::move(text), errors_->file(), one_based(mark.line), one_based(mark.column),
+                   std::move(path)};
+}
+
+std::optional<section_reader::raw_value> section_reader::raw(std::string_view key) {
+  const entry* e = claim(key);
+  if (e == nullptr) return std::nullopt;
+  return raw_value{e->value, key_path(key), e->key_node.Mark()};
+}
+
+std::optional<section_reader> section_reader::names_of(std::string_view key,
+                                                       std::string_view expected) {
+  const entry* e = claim(key);
+  if (e == nullptr || e->value.IsNull()) return std::nullopt;
+  if (!e->value.IsMap()) {
+    value_error(*e, "expected " + std::string(expected) + ", got " + describe(e->value));
+    return std::nullopt;
+  }
+  section_reader names(e->value, key_path(key), e->key_node.Mark(), *errors_);
+  // Every name is taken as it is: nothing is left for finish() to call unknown.
+  for (auto& named : names.entries_) named.claimed = true;
+  return names;
+}
+
+std::vector<std::pair<std::string, section_reader>> section_reader::named_sections(
+    std::string_view key) {
+  std::vector<std::pair<std::string, section_reader>> out;
+  auto names = names_of(key, "a mapping of names");
+  if (!names) return out;
+  for (const auto& named : names->entries_) {
+    out.emplace_back(named.key, section_reader(named.value, names->key_path(named.key),
+                                               named.key_node.Mark(), *errors_));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, flow_text>> section_reader::text_map(std::string_view key) {
+  std::vector<std::pair<std::string, flow_text>> out;
+  auto names = names_of(key, "a mapping");
+  if (!names) return out;
+  for (const auto& named : names->entries_) {
+    if (!named.value.IsScalar()) {
+      names->value_error(named, "expected a name, got " + describe(named.value));
+      continue;
+    }
+    out.emplace_back(named.key,
+                     locate(named.value.Scalar(), named.value.Mark(), names->key_path(named.key)));
+  }
+  return out;
 }
 
 bool section_reader::has(std::string_view key) { return claim(key) != nullptr; }

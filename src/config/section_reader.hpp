@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "callcenterd/config/flow_settings.hpp"
 #include "callcenterd/config/loader.hpp"
 
 namespace callcenterd::config::detail {
@@ -26,6 +27,8 @@ class error_list {
   explicit error_list(std::string file) : file_(std::move(file)) {}
 
   void add(const YAML::Mark& mark, std::string key_path, std::string reason);
+  /// A problem of text read earlier, at its own position.
+  void add(const flow_text& where, std::string reason);
   /// A problem of the file as a whole: no position, no key.
   void add_file_error(std::string reason);
 
@@ -38,6 +41,9 @@ class error_list {
   std::string file_;
   std::vector<config_error> errors_;
 };
+
+/// A YAML value as an error message names it: "a mapping", "a list", "'text'".
+std::string describe(const YAML::Node& node);
 
 /// Checks a text value; returns why it is refused, or an empty string when it is fine.
 using text_check = std::function<std::string(std::string_view)>;
@@ -102,6 +108,26 @@ class section_reader {
   std::vector<section_reader> list(std::string_view key);
   /// A list of scalars, each passed to `check`; refused elements are errors at their position.
   bool text_list(std::string_view key, std::vector<std::string>& out, const text_check& check = {});
+  /// Any scalar with where it stands, for text that later checks (expressions, names of nodes)
+  /// refer to by position.
+  bool located_text(std::string_view key, flow_text& out, const text_check& check = {});
+  /// The value of `key` as it is, claimed: for values of more than one shape (a prompt is
+  /// text, a mapping or a list). Absent: nullopt.
+  struct raw_value {
+    YAML::Node node;
+    std::string path;
+    YAML::Mark key_mark;
+  };
+  std::optional<raw_value> raw(std::string_view key);
+  /// A mapping of names to mappings (flows, nodes): one reader each, in file order, with
+  /// paths like `flows.main`. Call finish() on each.
+  std::vector<std::pair<std::string, section_reader>> named_sections(std::string_view key);
+  /// A mapping of names to scalars (a menu's options): each name with its value, located.
+  std::vector<std::pair<std::string, flow_text>> text_map(std::string_view key);
+  error_list& errors() { return *errors_; }
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] const YAML::Mark& mark() const { return key_mark_; }
+
   /// True when the key is present (and claims it, so finish() does not report it).
   bool has(std::string_view key);
   /// has(), and when the key is absent records `reason` against the section: a key without
@@ -124,14 +150,21 @@ class section_reader {
   };
 
   const entry* claim(std::string_view key);
+  /// A reader over the mapping of names at `key`, every name claimed; nullopt when absent,
+  /// null or not a mapping (then an error says it is not `expected`).
+  std::optional<section_reader> names_of(std::string_view key, std::string_view expected);
   std::optional<std::string> scalar(std::string_view key, std::string_view expected,
                                     const entry*& found);
+  /// A scalar that `check` (if any) accepts; errors recorded against the key otherwise.
+  std::optional<std::string> checked_text(std::string_view key, const text_check& check,
+                                          const entry*& found);
   std::optional<std::int64_t> integer_in_range(std::string_view key, std::int64_t min,
                                                std::int64_t max);
   std::optional<std::uint64_t> size_in_range(std::string_view key, std::uint64_t min,
                                              std::uint64_t max);
   std::optional<std::size_t> choice(std::string_view key, std::span<const std::string_view> names);
   void value_error(const entry& e, std::string reason);
+  flow_text locate(std::string text, const YAML::Mark& mark, std::string path) const;
   std::string key_path(std::string_view key) const;
 
   std::string path_;

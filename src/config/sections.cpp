@@ -69,6 +69,7 @@ void read_paths(section_reader& in, paths_settings& out) {
   if (!in.path("recordings", out.recordings)) out.recordings = out.var / "recordings";
   in.path("prompts", out.prompts);
   in.path("migrations", out.migrations);
+  in.path("flows", out.flows);
 }
 
 void read_log(section_reader& in, log_settings& out) {
@@ -141,7 +142,8 @@ void read_daemon_settings(section_reader& root, daemon_settings& out) {
   root.read_section("sip", [&](section_reader& s) { read_sip(s, out.sip); });
   root.read_section("media", [&](section_reader& s) { read_media(s, out.media); });
   root.read_section("recording", [&](section_reader& s) { read_recording(s, out.recording); });
-  read_dids(root, out.dids, out.media.hold_classes);
+  read_queues(root, out.queues);
+  read_dids(root, out.dids, out.media.hold_classes, out.queues);
 }
 
 }  // namespace callcenterd::config::detail

@@ -23,10 +23,13 @@ void read_recording(section_reader& in, recording_settings& out);
 
 /// The SIP front end (sip_sections.cpp).
 void read_sip(section_reader& in, sip_settings& out);
-/// The top-level `dids:` list; reads from the root reader.
-/// `hold_classes` (media, read already) are the names a DID's hold_class may give.
+/// The top-level `queues:` list; reads from the root reader.
+void read_queues(section_reader& root, std::vector<queue_settings>& out);
+/// The top-level `dids:` list; reads from the root reader. `hold_classes` and `queues` (read
+/// already) are the names a DID's hold_class and queue may give.
 void read_dids(section_reader& root, std::vector<did_settings>& out,
-               const std::vector<hold_class_settings>& hold_classes);
+               const std::vector<hold_class_settings>& hold_classes,
+               const std::vector<queue_settings>& queues);
 
 /// Reads every section of the top-level mapping `root`; the caller calls root.finish().
 void read_daemon_settings(section_reader& root, daemon_settings& out);

@@ -255,8 +255,25 @@ void read_sip(section_reader& in, sip_settings& out) {
   }
 }
 
+void read_queues(section_reader& root, std::vector<queue_settings>& out) {
+  std::set<std::string> names;
+  for (auto& item : root.list("queues")) {
+    queue_settings queue;
+    if (item.required("name", "every queue needs a name") &&
+        item.text("name", queue.name, token_check) && !names.insert(queue.name).second) {
+      item.fail("name", "the queue " + in_quotes(queue.name) + " is listed twice");
+    }
+    if (item.required("extension", "a queue rings an extension until the ACD runs queues")) {
+      item.text("extension", queue.extension, token_check);
+    }
+    item.finish();
+    out.push_back(std::move(queue));
+  }
+}
+
 void read_dids(section_reader& root, std::vector<did_settings>& out,
-               const std::vector<hold_class_settings>& hold_classes) {
+               const std::vector<hold_class_settings>& hold_classes,
+               const std::vector<queue_settings>& queues) {
   std::set<std::string> numbers;
   for (auto& item : root.list("dids")) {
     did_settings did;
@@ -274,6 +291,11 @@ void read_dids(section_reader& root, std::vector<did_settings>& out,
         did.kind = static_cast<did_settings::target_kind>(i);
         did.target = target;
       }
+    }
+    const bool known_queue = std::any_of(queues.begin(), queues.end(),
+                                         [&](const auto& q) { return q.name == did.target; });
+    if (did.kind == did_settings::target_kind::queue && targets == 1 && !known_queue) {
+      item.fail("queue", "no queue " + in_quotes(did.target) + " in queues");
     }
     bool hang_up = false;
     if (item.boolean("hang_up", hang_up) && hang_up) {

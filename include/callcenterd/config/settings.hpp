@@ -82,6 +82,8 @@ struct paths_settings {
   std::filesystem::path recordings = "var/recordings";
   std::filesystem::path prompts = "prompts";
   std::filesystem::path migrations = "sql";
+  /// The flow files: every *.yaml here (docs/flows.md).
+  std::filesystem::path flows = "flows";
 
   bool operator==(const paths_settings&) const = default;
 };
@@ -151,6 +153,14 @@ struct recording_settings {
   bool operator==(const recording_settings&) const = default;
 };
 
+/// A queue that flows and DIDs may name. Until the ACD runs queues, a call handed to one
+/// rings its extension.
+struct queue_settings {
+  std::string name;
+  std::string extension;
+  bool operator==(const queue_settings&) const = default;
+};
+
 /// Everything in callcenterd.yaml.
 struct daemon_settings {
   service_settings service;
@@ -164,6 +174,7 @@ struct daemon_settings {
   media_settings media;
   recording_settings recording;
   std::vector<did_settings> dids;
+  std::vector<queue_settings> queues;
   /// The file these were read from (the name given to load_string for in-memory text).
   std::filesystem::path source_file;
 

@@ -103,6 +103,15 @@ class PrivateCluster:
         self._run("remove")
 
 
+MAIN_FLOW = """flows:
+  main:
+    start: greeting
+    nodes:
+      greeting: {play: "Hello.", next: end}
+      end: {hangup: }
+"""
+
+
 class Daemon:
     """One callcenterd process with a generated configuration in a temporary directory."""
 
@@ -118,6 +127,10 @@ class Daemon:
         self.extra_listeners = list(extra_listeners)
         self.db_params = dict(db_params)
         self.config_path = os.path.join(self.workdir, "callcenterd.yaml")
+        # A flow `main` for the DIDs that name it; tests of flows write their own files here.
+        self.flows_dir = os.path.join(self.workdir, "flows")
+        os.makedirs(self.flows_dir)
+        self.write_flow("main.yaml", MAIN_FLOW)
         self.log_path = os.path.join(self.workdir, "daemon.log")
         self.write_config(self.config_text(log_level=log_level, extra_yaml=extra_yaml))
         self.proc = None
@@ -146,6 +159,7 @@ paths:
   var: {self.workdir}/var
   recordings: {self.workdir}/var/recordings
   migrations: {SOURCE_DIR}/sql
+  flows: {self.flows_dir}
 log:
   level: {log_level}
   format: text
@@ -156,6 +170,10 @@ sip:
     - {{transport: udp, address: 127.0.0.1, port: {self.sip_port}}}
     - {{transport: tcp, address: 127.0.0.1, port: {self.sip_port}}}
 {self.extra_listen_text()}{self.sip_extra}{extra_yaml}"""
+
+    def write_flow(self, name, text):
+        with open(os.path.join(self.flows_dir, name), "w") as f:
+            f.write(text)
 
     def extra_listen_text(self):
         return "".join(f"    - {{transport: {transport}, address: 127.0.0.1, port: {port}}}\n"
@@ -245,9 +263,9 @@ sip:
         self.wait_until(lambda: text in self.log(), what=f"the log shows {text!r}", timeout=timeout)
 
 
-def run_binary(*args, env=None, timeout=60):
+def run_binary(*args, env=None, timeout=60, cwd=None):
     return subprocess.run([BINARY, *args], capture_output=True, text=True, env=env,
-                          timeout=timeout)
+                          timeout=timeout, cwd=cwd)
 
 
 class DaemonTestCase(unittest.TestCase):

@@ -9,7 +9,9 @@ from sip_client import UdpUac
 from sip_phone import UdpPhone
 from test_sip_registrar import SipTestCase, sipp_command
 
-DIDS = """dids:
+DIDS = """queues:
+  - {name: support, extension: '1001'}
+dids:
   - {number: '8000', flow: main}
   - {number: '8001', queue: support}
 """

@@ -235,8 +235,14 @@ TEST(loader_errors, top_level_must_be_a_mapping) {
 }
 
 TEST(loader_errors, only_one_document) {
-  expect_single_error("http: {}\n---\nlog: {}\n", 3, "",
-                      "found 2 YAML documents; the file must hold exactly one");
+  expect_single_error("http: {}\n---\nlog: {}\n", 2, "",
+                      "found a second YAML document; the file must hold exactly one");
+}
+
+// yaml-cpp's LoadAll never returns on these (it allocates until the process dies).
+TEST(loader_errors, input_that_stalls_the_yaml_parser_is_refused) {
+  expect_single_error(",", 1, "", "YAML syntax error: no value can start here");
+  expect_single_error("# a comment\n,'\n", 2, "", "YAML syntax error: no value can start here");
 }
 
 TEST(loader_errors, syntax_error_reports_yaml_position) {

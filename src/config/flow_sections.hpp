@@ -1,0 +1,30 @@
+#pragma once
+
+#include "callcenterd/config/flow_settings.hpp"
+#include "section_reader.hpp"
+
+namespace callcenterd::config::detail {
+
+// Readers of the flow files (config/flows/*.yaml). They check the shape: known keys, one kind
+// per node, types and ranges. ivr checks the meaning (expressions, targets, loops).
+
+/// What a caller hears: text to say, or a list of pieces (`say`, `file`, `digits`, `number`,
+/// `duration`, each with an optional `language`). Returns an empty prompt after an error.
+prompt_settings read_prompt(const section_reader::raw_value& raw, error_list& errors);
+/// read_prompt() of `key` when present.
+prompt_settings read_prompt(section_reader& in, std::string_view key);
+
+/// One node: exactly one kind key (play, menu, ...) and the keys of that kind.
+void read_flow_node(section_reader& in, flow_node_settings& out);
+/// A flow: language, start and its nodes.
+void read_flow(section_reader& in, flow_settings& out);
+/// A calendar: time_zone, open (weekdays to intervals) and holidays.
+void read_calendar(section_reader& in, calendar_settings& out);
+
+/// The top level of one flow file: `calendars:` and `flows:`, added to `out`.
+void read_flow_file(section_reader& root, flow_set_settings& out);
+
+/// A name a flow can set and read: letters, digits and '_', not starting with a digit.
+std::string variable_name_check(std::string_view text);
+
+}  // namespace callcenterd::config::detail
