@@ -5,29 +5,36 @@
 #include "callcenterd/config/settings.hpp"
 #include "callcenterd/core/metrics.hpp"
 #include "callcenterd/store/event_log.hpp"
+#include "flow_registry.hpp"
 
 namespace callcenterd::app {
 
-/// SIGHUP: re-reads the configuration file and applies what can change while running (the
-/// log level and format today). An invalid file is refused with every error logged and
-/// changes nothing; a valid one names the changed keys that need a restart and keeps their
+/// SIGHUP: re-reads the configuration file and the flow files, and applies what can change
+/// while running (the flows, the log level and format). All or nothing: an invalid file or
+/// flow set is refused with every error logged and changes nothing; a valid one replaces the
+/// flow set for new calls and names the changed keys that need a restart, keeping their
 /// running values. Each outcome is counted and recorded in the event log.
 class config_reloader {
  public:
   config_reloader(std::filesystem::path path, const config::daemon_settings& running,
-                  core::metrics_registry& metrics, store::event_log& events);
+                  flow_registry& flows, core::metrics_registry& metrics, store::event_log& events);
 
-  /// Blocking (reads the file). Runs on the signal-handling path; calls are serialised by it.
+  /// Blocking (reads the files). Runs on the signal-handling path; calls are serialised by it.
   void reload();
 
  private:
   void apply_log_settings(const config::log_settings& next);
+  void refuse(const std::vector<std::string>& errors, bool flows);
 
   std::filesystem::path path_;
   config::daemon_settings running_;
+  flow_registry& flows_;
   store::event_log& events_;
   core::counter& applied_;
   core::counter& refused_;
+  core::counter& flows_applied_;
+  core::counter& flows_refused_;
+  core::gauge& flows_version_;
 };
 
 }  // namespace callcenterd::app

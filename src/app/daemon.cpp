@@ -31,6 +31,7 @@
 #include "config_reloader.hpp"
 #include "demo_exposure.hpp"
 #include "flow_loading.hpp"
+#include "flow_registry.hpp"
 #include "io_thread.hpp"
 #include "media_service.hpp"
 #include "readiness_monitor.hpp"
@@ -98,7 +99,7 @@ class daemon {
         server_(
             io_, to_http_settings(settings_.http),
             [this](api::request request) { return router_.handle(std::move(request)); }, metrics_),
-        reloader_(std::in_place, settings_.source_file, settings_, metrics_, *events_),
+        reloader_(std::in_place, settings_.source_file, settings_, flows_, metrics_, *events_),
         service_metrics_(std::in_place, metrics_, pool_, *events_, readiness_),
         media_(std::in_place, settings_, *events_, metrics_),
         sip_(std::in_place, io_, settings_.sip, media_->number_routes(), media_->factory(),
@@ -254,8 +255,8 @@ class daemon {
 
   config::daemon_settings settings_;
   std::string node_;
-  /// The call flows in force (their interpreter is not wired yet).
-  std::shared_ptr<const ivr::flow_set> flows_;
+  /// The call flows in force (their interpreter is not wired yet); SIGHUP replaces them.
+  flow_registry flows_;
   asio::io_context io_;
   core::metrics_registry metrics_;
   startup_schema schema_;

@@ -76,6 +76,7 @@ std::vector<std::string> restart_required_changes(const daemon_settings& running
   changes.compare("paths.recordings", rp.recordings, np.recordings);
   changes.compare("paths.prompts", rp.prompts, np.prompts);
   changes.compare("paths.migrations", rp.migrations, np.migrations);
+  changes.compare("paths.flows", rp.flows, np.flows);
   changes.section_backstop("paths", before, rp, np);
 
   // log.level and log.format are applied by a reload; anything else added to log is not.
@@ -117,6 +118,7 @@ std::vector<std::string> restart_required_changes(const daemon_settings& running
   changes.compare("sip.trunks", rsip.trunks, nsip.trunks);
   changes.section_backstop("sip", before, rsip, nsip);
   changes.compare("dids", running.dids, next.dids);
+  changes.compare("queues", running.queues, next.queues);
   // Media binds its port range and renders prompts at start; recordings in progress keep
   // the writer they opened with.
   changes.compare("media", running.media, next.media);

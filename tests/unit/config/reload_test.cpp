@@ -60,6 +60,7 @@ TEST(restart_required_changes, every_key_is_compared) {
   next.paths.var = "v";
   next.paths.recordings = "r";
   next.paths.migrations = "m";
+  next.paths.flows = "f";
   next.event_log.batch_size = 1;
   next.event_log.flush_interval = 1s;
   next.event_log.max_memory_events = 1;
@@ -83,9 +84,17 @@ TEST(restart_required_changes, every_key_is_compared) {
                                                             "paths.var",
                                                             "paths.recordings",
                                                             "paths.migrations",
+                                                            "paths.flows",
                                                             "event_log.batch_size",
                                                             "event_log.flush_interval",
                                                             "event_log.max_memory_events"}));
+}
+
+TEST(restart_required_changes, queues_wait_for_a_restart) {
+  daemon_settings running;
+  daemon_settings next;
+  next.queues.push_back(queue_settings{"support", "1001"});
+  EXPECT_EQ(restart_required_changes(running, next), names{"queues"});
 }
 
 }  // namespace
