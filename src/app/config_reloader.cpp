@@ -41,11 +41,12 @@ config_reloader::config_reloader(std::filesystem::path path, const config::daemo
   flows_version_.set(static_cast<double>(flows_.current()->version()));
 }
 
-void config_reloader::refuse(const std::vector<std::string>& errors, bool flows) {
+void config_reloader::refuse(const std::vector<config::config_error>& errors, bool flows) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& error : errors) {
-    spdlog::error("{} reload refused: {}", flows ? "flow" : "config", error);
-    list.push_back(error);
+    const auto text = error.to_string();
+    spdlog::error("{} reload refused: {}", flows ? "flow" : "config", text);
+    list.push_back(text);
   }
   spdlog::error("reload refused: the running configuration and flows (version {}) stay in force",
                 flows_.current()->version());
@@ -59,15 +60,13 @@ void config_reloader::reload() {
   spdlog::info("reloading configuration from {}", path_.string());
   const auto loaded = config::load_file(path_);
   if (!loaded) {
-    std::vector<std::string> errors;
-    for (const auto& error : loaded.errors()) errors.push_back(error.to_string());
-    refuse(errors, false);
+    refuse(loaded.errors(), false);
     return;
   }
   // The flows are checked against what is in force: the flow directory, the queues and the
   // DIDs change only with a restart.
   auto flows = blocking_load_flows(running_);
-  if (const auto* problems = std::get_if<std::vector<std::string>>(&flows)) {
+  if (const auto* problems = std::get_if<std::vector<config::config_error>>(&flows)) {
     refuse(*problems, true);
     return;
   }

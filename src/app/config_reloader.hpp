@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "callcenterd/config/config_error.hpp"
 #include "callcenterd/config/settings.hpp"
 #include "callcenterd/core/metrics.hpp"
 #include "callcenterd/store/event_log.hpp"
@@ -24,7 +25,8 @@ class config_reloader {
 
  private:
   void apply_log_settings(const config::log_settings& next);
-  void refuse(const std::vector<std::string>& errors, bool flows);
+  /// Logs and records a refused reload; `flows` when the flow files were at fault.
+  void refuse(const std::vector<config::config_error>& errors, bool flows);
 
   std::filesystem::path path_;
   config::daemon_settings running_;

@@ -8,29 +8,26 @@
 
 namespace callcenterd::app {
 
-std::variant<std::shared_ptr<const ivr::flow_set>, std::vector<std::string>> blocking_load_flows(
-    const config::daemon_settings& settings) {
+std::variant<std::shared_ptr<const ivr::flow_set>, std::vector<config::config_error>>
+blocking_load_flows(const config::daemon_settings& settings) {
   auto loaded = config::load_flow_directory(settings.paths.flows);
-  std::vector<std::string> problems;
-  if (!loaded) {
-    for (const auto& error : loaded.errors()) problems.push_back(error.to_string());
-    return problems;
-  }
+  if (!loaded) return loaded.errors();
   ivr::flow_environment environment;
   environment.prompts = settings.paths.prompts;
   for (const auto& queue : settings.queues) environment.queues.push_back(queue.name);
   auto compiled = ivr::flow_set::blocking_compile(std::move(loaded).flows(), environment);
-  if (auto* found = std::get_if<std::vector<ivr::flow_problem>>(&compiled)) {
-    for (const auto& problem : *found) problems.push_back(problem.to_string());
-    return problems;
+  if (auto* problems = std::get_if<std::vector<config::config_error>>(&compiled)) {
+    return std::move(*problems);
   }
   auto set = std::get<std::shared_ptr<const ivr::flow_set>>(std::move(compiled));
   // A DID that names a missing flow is the main file's mistake, reported against it.
+  std::vector<config::config_error> problems;
   for (std::size_t i = 0; i < settings.dids.size(); ++i) {
     const auto& did = settings.dids[i];
     if (did.kind != config::did_settings::target_kind::flow || set->find(did.target)) continue;
-    problems.push_back(settings.source_file.string() + ": dids[" + std::to_string(i) +
-                       "].flow: no flow '" + did.target + "' in " + settings.paths.flows.string());
+    problems.push_back(config::config_error{
+        settings.source_file.string(), 0, 0, "dids[" + std::to_string(i) + "].flow",
+        "no flow '" + did.target + "' in " + settings.paths.flows.string()});
   }
   if (!problems.empty()) return problems;
   return set;
@@ -39,9 +36,9 @@ std::variant<std::shared_ptr<const ivr::flow_set>, std::vector<std::string>> blo
 std::shared_ptr<const ivr::flow_set> blocking_load_flows_or_throw(
     const config::daemon_settings& settings) {
   auto loaded = blocking_load_flows(settings);
-  if (auto* problems = std::get_if<std::vector<std::string>>(&loaded)) {
+  if (auto* problems = std::get_if<std::vector<config::config_error>>(&loaded)) {
     std::string text = "the flow files are refused:";
-    for (const auto& problem : *problems) text += "\n  " + problem;
+    for (const auto& problem : *problems) text += "\n  " + problem.to_string();
     throw std::runtime_error(text);
   }
   auto set = std::get<std::shared_ptr<const ivr::flow_set>>(std::move(loaded));

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <memory>
-#include <string>
 #include <variant>
 #include <vector>
 
@@ -12,9 +11,9 @@ namespace callcenterd::app {
 
 /// Reads the flow files under settings.paths.flows and checks them with what the rest of the
 /// configuration defines: queues, the prompt directory, and the flow every DID names. Blocking
-/// (files). Every problem as "file:line:column: key: reason" when the set is refused.
-std::variant<std::shared_ptr<const ivr::flow_set>, std::vector<std::string>> blocking_load_flows(
-    const config::daemon_settings& settings);
+/// (files). Every problem, with its file, line and key, when the set is refused.
+std::variant<std::shared_ptr<const ivr::flow_set>, std::vector<config::config_error>>
+blocking_load_flows(const config::daemon_settings& settings);
 
 /// blocking_load_flows() for the start: throws std::runtime_error with every problem, one per
 /// line, so the daemon does not start with flows it cannot run.

@@ -2,6 +2,7 @@
 // daemon's wiring lives in daemon.cpp.
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -15,10 +16,12 @@ namespace {
 
 using callcenterd::app::command_line;
 
-int print_config_errors(const callcenterd::config::load_result& loaded) {
-  for (const auto& error : loaded.errors()) std::cerr << error.to_string() << '\n';
-  std::cerr << "callcenterd: configuration refused (" << loaded.errors().size() << " error"
-            << (loaded.errors().size() == 1 ? "" : "s") << ")\n";
+/// Prints every error and "callcenterd: `what` refused (N errors)"; returns the exit status.
+int print_errors(const std::vector<callcenterd::config::config_error>& errors,
+                 std::string_view what) {
+  for (const auto& error : errors) std::cerr << error.to_string() << '\n';
+  std::cerr << "callcenterd: " << what << " refused (" << errors.size() << " error"
+            << (errors.size() == 1 ? "" : "s") << ")\n";
   return 1;
 }
 
@@ -40,13 +43,11 @@ int main(int argc, char** argv) {
       return 0;
     case command_line::mode::check_config: {
       const auto loaded = callcenterd::config::load_file(cmd.config_path);
-      if (!loaded) return print_config_errors(loaded);
+      if (!loaded) return print_errors(loaded.errors(), "configuration");
       const auto flows = callcenterd::app::blocking_load_flows(loaded.settings());
-      if (const auto* problems = std::get_if<std::vector<std::string>>(&flows)) {
-        for (const auto& problem : *problems) std::cerr << problem << '\n';
-        std::cerr << "callcenterd: flows refused (" << problems->size() << " error"
-                  << (problems->size() == 1 ? "" : "s") << ")\n";
-        return 1;
+      if (const auto* problems =
+              std::get_if<std::vector<callcenterd::config::config_error>>(&flows)) {
+        return print_errors(*problems, "flows");
       }
       const auto& set = *std::get<std::shared_ptr<const callcenterd::ivr::flow_set>>(flows);
       std::cout << cmd.config_path.string() << ": OK (" << set.flows().size() << " flow"
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
     case command_line::mode::migrate:
     case command_line::mode::run: {
       auto loaded = callcenterd::config::load_file(cmd.config_path);
-      if (!loaded) return print_config_errors(loaded);
+      if (!loaded) return print_errors(loaded.errors(), "configuration");
       return cmd.what == command_line::mode::migrate
                  ? callcenterd::app::run_migrations(loaded.settings())
                  : callcenterd::app::run_daemon(std::move(loaded).settings());

@@ -20,8 +20,10 @@ call::call(std::shared_ptr<call_context> context, sip::received_message invite,
       caller_invite_(transaction),
       media_(context_->media.create(
           strand_,
-          media_call_info{uuid_, std::string(invite.message.header("Call-ID").value_or("")),
-                          target_.record, target_.hold_music})),
+          media_call_info{.call_uuid = uuid_,
+                          .sip_call_id = std::string(invite.message.header("Call-ID").value_or("")),
+                          .record = target_.record,
+                          .hold_music = target_.hold_music})),
       ring_timer_(strand_),
       probe_timer_(strand_) {
   auto tag = sip::new_token();

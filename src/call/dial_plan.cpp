@@ -17,16 +17,17 @@ call_target dial_plan::route(std::string_view dialled, bool from_trunk) const {
     return found->second;
   }
   if (!dialled.empty() && is_extension_ && is_extension_(dialled)) {
-    return {call_target::kind::extension, std::string(dialled), {}, 0, {}, {}, true, {}};
+    return {.what = call_target::kind::extension, .name = std::string(dialled)};
   }
   if (!from_trunk) {
     for (const auto& route : prefixes_) {
       if (dialled.size() > route.prefix.size() && dialled.starts_with(route.prefix)) {
-        return {call_target::kind::trunk, route.trunk, std::string(dialled), 0, {}, {}, true, {}};
+        return {
+            .what = call_target::kind::trunk, .name = route.trunk, .number = std::string(dialled)};
       }
     }
   }
-  return {call_target::kind::reject, {}, {}, 404, "Not Found", {}, true, {}};
+  return {.what = call_target::kind::reject, .status = 404, .reason = "Not Found"};
 }
 
 }  // namespace callcenterd::call

@@ -1,9 +1,6 @@
 #include "file_text.hpp"
 
-#include <array>
-#include <cerrno>
-#include <fstream>
-#include <system_error>
+#include "callcenterd/core/blocking_file.hpp"
 
 namespace callcenterd::config::detail {
 
@@ -16,26 +13,12 @@ constexpr std::size_t max_file_bytes = std::size_t{16} * 1024 * 1024;
 }  // namespace
 
 parsed<std::string> read_text_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  // An ifstream opens a directory without complaint and then reads nothing; say what it is.
-  if (std::filesystem::is_directory(path, ec)) return parsed<std::string>::fail("is a directory");
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int code = errno != 0 ? errno : EIO;
-    return parsed<std::string>::fail(std::generic_category().message(code));
+  auto read = core::blocking_read_file(path, max_file_bytes);
+  if (read.too_large) {
+    return parsed<std::string>::fail("larger than 16MiB, which no configuration file is");
   }
-  std::string text;
-  std::array<char, 8192> chunk{};
-  while (in) {
-    in.read(chunk.data(), chunk.size());
-    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-    if (text.size() > max_file_bytes) {
-      return parsed<std::string>::fail("larger than 16MiB, which no configuration file is");
-    }
-  }
-  if (in.bad()) return parsed<std::string>::fail("read error");
-  return parsed<std::string>::ok(std::move(text));
+  if (!read.bytes) return parsed<std::string>::fail(std::move(read.error));
+  return parsed<std::string>::ok(std::move(*read.bytes));
 }
 
 }  // namespace callcenterd::config::detail

@@ -153,14 +153,12 @@ void read_open(section_reader& in, calendar_settings& out) {
 void read_calendar(section_reader& in, calendar_settings& out) {
   in.text("time_zone", out.time_zone, zone_check);
   read_open(in, out);
+  // Each date is checked as it is listed, so an error points at its own line.
   std::vector<std::string> holidays;
-  if (in.text_list("holidays", holidays)) {
+  if (in.text_list("holidays", holidays,
+                   [](std::string_view text) { return parse_dates(text).error; })) {
     for (const auto& text : holidays) {
       const auto dates = parse_dates(text);
-      if (!dates.value) {
-        in.fail("holidays", dates.error);
-        continue;
-      }
       out.holidays.insert(out.holidays.end(), dates.value->begin(), dates.value->end());
     }
   }

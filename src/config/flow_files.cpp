@@ -1,5 +1,4 @@
 // Flow files: a directory of YAML files read as one set.
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <map>
@@ -17,51 +16,43 @@ namespace detail {
 
 namespace {
 
-/// Names given in more than one place of the set, with where the first one was.
-class name_registry {
- public:
-  explicit name_registry(std::string what) : what_(std::move(what)) {}
-  /// Why `name` at `at` is refused, or empty when it is new.
-  std::string add(const std::string& name, const flow_text& at) {
-    const auto [it, added] = first_.emplace(name, at);
-    if (added) return {};
-    return "the " + what_ + " " + in_quotes(name) + " is defined twice (first in " +
-           it->second.file + ":" + std::to_string(it->second.line) + ")";
+/// An error for each of `items` (flows, calendars) whose name an earlier one took, with where
+/// the first one is: names are one namespace per kind across the whole set.
+template <class Items>
+void check_unique_names(const Items& items, std::string_view what,
+                        std::vector<config_error>& errors) {
+  std::map<std::string, const flow_text*> first;
+  for (const auto& item : items) {
+    const auto [it, added] = first.emplace(item.name, &item.at);
+    if (added) continue;
+    errors.push_back(item.at.problem("the " + std::string(what) + " " + in_quotes(item.name) +
+                                     " is defined twice (first in " + it->second->file + ":" +
+                                     std::to_string(it->second->line) + ")"));
   }
-
- private:
-  std::string what_;
-  std::map<std::string, flow_text> first_;
-};
-
-flow_text position_of(section_reader& reader) {
-  return flow_text{
-      {}, reader.errors().file(), reader.mark().line + 1, reader.mark().column + 1, reader.path()};
 }
 
 }  // namespace
 
+text_check name_check(std::string what) {
+  return [what = std::move(what)](std::string_view name) {
+    auto why = token_check(name);
+    return why.empty() ? why : "a " + what + " name " + why;
+  };
+}
+
 void read_flow_file(section_reader& root, flow_set_settings& out) {
-  for (auto& [name, in] : root.named_sections("calendars")) {
+  for (auto& [name, in] : root.named_sections("calendars", name_check("calendar"))) {
     calendar_settings calendar;
     calendar.name = name;
-    calendar.at = position_of(in);
-    calendar.at.text = name;
-    if (auto why = token_check(name); !why.empty()) {
-      in.errors().add(calendar.at, "a calendar name " + why);
-    }
+    calendar.at = in.position(name);
     read_calendar(in, calendar);
     in.finish();
     out.calendars.push_back(std::move(calendar));
   }
-  for (auto& [name, in] : root.named_sections("flows")) {
+  for (auto& [name, in] : root.named_sections("flows", name_check("flow"))) {
     flow_settings flow;
     flow.name = name;
-    flow.at = position_of(in);
-    flow.at.text = name;
-    if (auto why = token_check(name); !why.empty()) {
-      in.errors().add(flow.at, "a flow name " + why);
-    }
+    flow.at = in.position(name);
     read_flow(in, flow);
     in.finish();
     out.flows.push_back(std::move(flow));
@@ -82,34 +73,13 @@ flow_load_result load_flow_texts(const std::vector<std::pair<std::string, std::s
   for (const auto& [file_name, text] : files) {
     detail::error_list errors(file_name);
     set.files.push_back(file_name);
-    try {
-      const auto document = detail::load_single_document(text);
-      if (document.problem) errors.add(document.problem->first, {}, document.problem->second);
-      const YAML::Node root = document.problem ? YAML::Node() : document.root;
-      detail::section_reader reader(root, {}, root.Mark(), errors);
-      detail::read_flow_file(reader, set);
-      reader.finish();
-    } catch (const YAML::Exception& e) {
-      errors.add(e.mark, {}, "YAML syntax error: " + e.msg);
-    }
+    detail::read_yaml_file(
+        text, errors, [&](detail::section_reader& root) { detail::read_flow_file(root, set); });
     auto sorted = errors.take_sorted();
     all.insert(all.end(), sorted.begin(), sorted.end());
   }
-  // Names are one namespace per kind across the whole set.
-  detail::name_registry flows("flow");
-  detail::name_registry calendars("calendar");
-  for (const auto& flow : set.flows) {
-    if (auto why = flows.add(flow.name, flow.at); !why.empty()) {
-      all.push_back(config_error{flow.at.file, flow.at.line, flow.at.column, flow.at.key_path,
-                                 std::move(why)});
-    }
-  }
-  for (const auto& calendar : set.calendars) {
-    if (auto why = calendars.add(calendar.name, calendar.at); !why.empty()) {
-      all.push_back(config_error{calendar.at.file, calendar.at.line, calendar.at.column,
-                                 calendar.at.key_path, std::move(why)});
-    }
-  }
+  detail::check_unique_names(set.flows, "flow", all);
+  detail::check_unique_names(set.calendars, "calendar", all);
   if (!all.empty()) return flow_load_result(std::move(all));
   return flow_load_result(std::move(set));
 }

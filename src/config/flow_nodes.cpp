@@ -32,6 +32,23 @@ void target(section_reader& in, std::string_view key, flow_text& out) {
   in.located_text(key, out, token_check);
 }
 
+/// A mapping of `key` to the nodes to go to (a menu's options, a switch's cases): each
+/// target a node name, and each key one `check_key` accepts, if given.
+std::vector<std::pair<std::string, flow_text>> targets_by(section_reader& in, std::string_view key,
+                                                          const text_check& check_key = {}) {
+  std::vector<std::pair<std::string, flow_text>> out;
+  for (auto& [name, node] : in.text_map(key)) {
+    auto why = check_key ? check_key(name) : std::string();
+    if (why.empty()) why = token_check(node.text);
+    if (!why.empty()) {
+      in.errors().add(node, std::move(why));
+      continue;
+    }
+    out.emplace_back(name, std::move(node));
+  }
+  return out;
+}
+
 void read_play(section_reader& in, play_node& out) {
   out.prompt = read_prompt(in, "play");
   in.boolean("interruptible", out.interruptible);
@@ -40,17 +57,7 @@ void read_play(section_reader& in, play_node& out) {
 
 void read_menu(section_reader& in, menu_node& out) {
   out.prompt = read_prompt(in, "menu");
-  for (auto& [key, node] : in.text_map("options")) {
-    if (auto why = key_check(key); !why.empty()) {
-      in.errors().add(node, why);
-      continue;
-    }
-    if (auto why = token_check(node.text); !why.empty()) {
-      in.errors().add(node, why);
-      continue;
-    }
-    out.options.emplace_back(key, std::move(node));
-  }
+  out.options = targets_by(in, "options", key_check);
   if (out.options.empty()) in.fail("menu", "a menu needs options: {key: node, ...}");
   in.duration("timeout", out.timeout, seconds(1), minutes(1));
   in.integer<unsigned>("retries", out.retries, 1, 10);
@@ -119,13 +126,7 @@ void read_branch(section_reader& in, branch_node& out) {
 
 void read_switch(section_reader& in, switch_node& out) {
   in.located_text("switch", out.value);
-  for (auto& [value, node] : in.text_map("cases")) {
-    if (auto why = token_check(node.text); !why.empty()) {
-      in.errors().add(node, why);
-      continue;
-    }
-    out.cases.emplace_back(value, std::move(node));
-  }
+  out.cases = targets_by(in, "cases");
   if (out.cases.empty()) in.fail("switch", "switch needs cases: {value: node, ...}");
   target(in, "otherwise", out.otherwise);
 }
@@ -179,17 +180,6 @@ void read_hangup(section_reader& in, hangup_node& out) {
 }
 
 }  // namespace
-
-std::string variable_name_check(std::string_view text) {
-  const auto letter = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-  };
-  bool ok = !text.empty() && text.size() <= 64 && letter(text[0]);
-  for (const char c : text) ok = ok && (letter(c) || (c >= '0' && c <= '9'));
-  if (ok) return {};
-  return "a variable name is 1 to 64 letters, digits and '_', not starting with a digit; got " +
-         in_quotes(text);
-}
 
 void read_flow_node(section_reader& in, flow_node_settings& out) {
   std::size_t kind = node_kinds.size();
@@ -248,20 +238,13 @@ void read_flow_node(section_reader& in, flow_node_settings& out) {
 }
 
 void read_flow(section_reader& in, flow_settings& out) {
-  in.text("language", out.language, [](std::string_view t) {
-    return t == "en" || t == "zh" ? std::string()
-                                  : "must be en (English) or zh (Mandarin), got " + in_quotes(t);
-  });
+  in.text("language", out.language, language_check);
   if (in.required("start", "a flow needs start: node")) in.located_text("start", out.start);
   if (!in.has("nodes")) in.fail("nodes", "a flow needs nodes");
-  for (auto& [name, node_reader] : in.named_sections("nodes")) {
+  for (auto& [name, node_reader] : in.named_sections("nodes", name_check("node"))) {
     flow_node_settings node;
     node.name = name;
-    node.at = flow_text{name, in.errors().file(), node_reader.mark().line + 1,
-                        node_reader.mark().column + 1, node_reader.path()};
-    if (auto why = token_check(name); !why.empty()) {
-      in.errors().add(node_reader.mark(), node_reader.path(), "a node name " + why);
-    }
+    node.at = node_reader.position(name);
     read_flow_node(node_reader, node);
     node_reader.finish();
     out.nodes.push_back(std::move(node));

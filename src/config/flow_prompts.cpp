@@ -2,6 +2,7 @@
 #include <array>
 
 #include "flow_sections.hpp"
+#include "text_checks.hpp"
 #include "value_parsers.hpp"
 
 namespace callcenterd::config::detail {
@@ -10,11 +11,6 @@ namespace {
 
 constexpr std::array<std::string_view, 5> item_kinds = {"say", "file", "digits", "number",
                                                         "duration"};
-
-std::string language_check(std::string_view text) {
-  if (text == "en" || text == "zh") return {};
-  return "must be en (English) or zh (Mandarin), got " + in_quotes(text);
-}
 
 std::string not_blank(std::string_view text) {
   if (text.find_first_not_of(" \t") == std::string_view::npos) return "must not be empty";
@@ -25,10 +21,8 @@ void read_item(const YAML::Node& node, const std::string& path, prompt_settings&
                error_list& errors) {
   if (node.IsScalar()) {
     if (not_blank(node.Scalar()).empty()) {
-      out.push_back(prompt_item{prompt_item::kind::say,
-                                flow_text{node.Scalar(), errors.file(), node.Mark().line + 1,
-                                          node.Mark().column + 1, path},
-                                {}});
+      out.push_back(
+          prompt_item{prompt_item::kind::say, errors.locate(node.Mark(), path, node.Scalar()), {}});
     } else {
       errors.add(node.Mark(), path, "a prompt needs something to say");
     }

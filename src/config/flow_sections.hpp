@@ -21,10 +21,11 @@ void read_flow(section_reader& in, flow_settings& out);
 /// A calendar: time_zone, open (weekdays to intervals) and holidays.
 void read_calendar(section_reader& in, calendar_settings& out);
 
+/// Checks the name of a `what` ("flow", "node", "calendar") as token_check does, saying what
+/// was named: "a node name must be 1 to 64 characters".
+text_check name_check(std::string what);
+
 /// The top level of one flow file: `calendars:` and `flows:`, added to `out`.
 void read_flow_file(section_reader& root, flow_set_settings& out);
-
-/// A name a flow can set and read: letters, digits and '_', not starting with a digit.
-std::string variable_name_check(std::string_view text);
 
 }  // namespace callcenterd::config::detail

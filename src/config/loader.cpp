@@ -1,7 +1,5 @@
 #include "callcenterd/config/loader.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include "file_text.hpp"
 #include "section_reader.hpp"
 #include "sections.hpp"
@@ -41,18 +39,10 @@ load_result load_string(std::string_view text, const std::string& file_name) {
   detail::error_list errors(file_name);
   daemon_settings settings;
   settings.source_file = file_name;
-  try {
-    const auto document = detail::load_single_document(text);
-    if (document.problem) errors.add(document.problem->first, {}, document.problem->second);
-    // No document at all (an empty file, only comments) reads as an empty mapping: defaults.
-    const YAML::Node root = document.problem ? YAML::Node() : document.root;
-    detail::section_reader reader(root, {}, root.Mark(), errors);
-    detail::read_daemon_settings(reader, settings);
-    reader.finish();
-  } catch (const YAML::Exception& e) {
-    // Syntax errors; yaml-cpp's own message without its "yaml-cpp: error at..." prefix.
-    errors.add(e.mark, {}, "YAML syntax error: " + e.msg);
-  }
+  // No document at all (an empty file, only comments) reads as an empty mapping: defaults.
+  detail::read_yaml_file(text, errors, [&](detail::section_reader& root) {
+    detail::read_daemon_settings(root, settings);
+  });
   if (!errors.empty()) return load_result(errors.take_sorted());
   return load_result(std::move(settings));
 }

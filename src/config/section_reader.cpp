@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "suggest.hpp"
+#include "callcenterd/core/wording.hpp"
 #include "value_parsers.hpp"
 
 namespace callcenterd::config::detail {
@@ -41,8 +41,12 @@ void error_list::add(const YAML::Mark& mark, std::string key_path, std::string r
 }
 
 void error_list::add(const flow_text& where, std::string reason) {
-  errors_.push_back(
-      config_error{file_, where.line, where.column, where.key_path, std::move(reason)});
+  errors_.push_back(where.problem(std::move(reason)));
+}
+
+flow_text error_list::locate(const YAML::Mark& mark, std::string path, std::string text) const {
+  return flow_text{std::move(text), file_, one_based(mark.line), one_based(mark.column),
+                   std::move(path)};
 }
 
 void error_list::add_file_error(std::string reason) {
@@ -235,7 +239,7 @@ std::optional<std::size_t> section_reader::choice(std::string_view key,
   if (it != names.end()) return static_cast<std::size_t>(it - names.begin());
   std::string reason = "expected " + expected + "; got " + in_quotes(*text);
   const std::vector<std::string> candidates(names.begin(), names.end());
-  if (const auto close = closest_match(*text, candidates)) {
+  if (const auto close = core::closest_match(*text, candidates)) {
     reason += " (did you mean " + in_quotes(*close) + "?)";
   }
   value_error(*e, std::move(reason));
@@ -303,13 +307,8 @@ bool section_reader::located_text(std::string_view key, flow_text& out, const te
   const entry* e = nullptr;
   auto text = checked_text(key, check, e);
   if (!text) return false;
-  out = locate(std::move(*text), e->value.Mark(), key_path(key));
+  out = errors_->locate(e->value.Mark(), key_path(key), std::move(*text));
   return true;
-}
-
-flow_text section_reader::locate(std::string text, const YAML::Mark& mark, std::string path) const {
-  return flow_text{std::move(text), errors_->file(), one_based(mark.line), one_based(mark.column),
-                   std::move(path)};
 }
 
 std::optional<section_reader::raw_value> section_reader::raw(std::string_view key) {
@@ -333,11 +332,16 @@ std::optional<section_reader> section_reader::names_of(std::string_view key,
 }
 
 std::vector<std::pair<std::string, section_reader>> section_reader::named_sections(
-    std::string_view key) {
+    std::string_view key, const text_check& check) {
   std::vector<std::pair<std::string, section_reader>> out;
   auto names = names_of(key, "a mapping of names");
   if (!names) return out;
   for (const auto& named : names->entries_) {
+    if (check) {
+      if (auto why = check(named.key); !why.empty()) {
+        errors_->add(named.key_node.Mark(), names->key_path(named.key), std::move(why));
+      }
+    }
     out.emplace_back(named.key, section_reader(named.value, names->key_path(named.key),
                                                named.key_node.Mark(), *errors_));
   }
@@ -353,8 +357,8 @@ std::vector<std::pair<std::string, flow_text>> section_reader::text_map(std::str
       names->value_error(named, "expected a name, got " + describe(named.value));
       continue;
     }
-    out.emplace_back(named.key,
-                     locate(named.value.Scalar(), named.value.Mark(), names->key_path(named.key)));
+    out.emplace_back(named.key, errors_->locate(named.value.Mark(), names->key_path(named.key),
+                                                named.value.Scalar()));
   }
   return out;
 }
@@ -381,7 +385,7 @@ void section_reader::finish() {
   for (const auto& e : entries_) {
     if (e.claimed) continue;
     std::string reason = "unknown key " + in_quotes(e.key);
-    if (const auto close = closest_match(e.key, known_)) {
+    if (const auto close = core::closest_match(e.key, known_)) {
       reason += " (did you mean " + in_quotes(*close) + "?)";
     } else if (!known_.empty()) {
       std::vector<std::string_view> names(known_.begin(), known_.end());

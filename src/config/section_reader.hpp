@@ -29,6 +29,9 @@ class error_list {
   void add(const YAML::Mark& mark, std::string key_path, std::string reason);
   /// A problem of text read earlier, at its own position.
   void add(const flow_text& where, std::string reason);
+  /// `text` as it stands at `mark` under the dotted `path` of this file.
+  [[nodiscard]] flow_text locate(const YAML::Mark& mark, std::string path,
+                                 std::string text = {}) const;
   /// A problem of the file as a whole: no position, no key.
   void add_file_error(std::string reason);
 
@@ -120,13 +123,19 @@ class section_reader {
   };
   std::optional<raw_value> raw(std::string_view key);
   /// A mapping of names to mappings (flows, nodes): one reader each, in file order, with
-  /// paths like `flows.main`. Call finish() on each.
-  std::vector<std::pair<std::string, section_reader>> named_sections(std::string_view key);
+  /// paths like `flows.main`; a name `check` refuses is an error at the name (and is read all
+  /// the same, so its own mistakes are found too). Call finish() on each.
+  std::vector<std::pair<std::string, section_reader>> named_sections(std::string_view key,
+                                                                     const text_check& check = {});
   /// A mapping of names to scalars (a menu's options): each name with its value, located.
   std::vector<std::pair<std::string, flow_text>> text_map(std::string_view key);
   error_list& errors() { return *errors_; }
   [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] const YAML::Mark& mark() const { return key_mark_; }
+  /// `text` at this section's own key (a flow's or node's name where it is defined).
+  [[nodiscard]] flow_text position(std::string text) const {
+    return errors_->locate(key_mark_, path_, std::move(text));
+  }
 
   /// True when the key is present (and claims it, so finish() does not report it).
   bool has(std::string_view key);
@@ -164,7 +173,6 @@ class section_reader {
                                              std::uint64_t max);
   std::optional<std::size_t> choice(std::string_view key, std::span<const std::string_view> names);
   void value_error(const entry& e, std::string reason);
-  flow_text locate(std::string text, const YAML::Mark& mark, std::string path) const;
   std::string key_path(std::string_view key) const;
 
   std::string path_;

@@ -34,6 +34,15 @@ std::string node_name_check(std::string_view text) {
 
 }  // namespace
 
+void read_item_name(section_reader& item, std::string_view what, std::set<std::string>& seen,
+                    std::string& out) {
+  const std::string thing(what);
+  if (item.required("name", "every " + thing + " needs a name") &&
+      item.text("name", out, token_check) && !seen.insert(out).second) {
+    item.fail("name", "the " + thing + " " + in_quotes(out) + " is listed twice");
+  }
+}
+
 void read_service(section_reader& in, service_settings& out) {
   in.integer<unsigned>("threads", out.threads, 0, 256);
   in.duration("wakeup_coalescing", out.wakeup_coalescing, milliseconds(0), milliseconds(10));
@@ -113,10 +122,7 @@ void read_media(section_reader& in, media_settings& out) {
   std::set<std::string> names;
   for (auto& item : in.list("hold_classes")) {
     hold_class_settings hold_class;
-    if (item.required("name", "every hold class needs a name") &&
-        item.text("name", hold_class.name, token_check) && !names.insert(hold_class.name).second) {
-      item.fail("name", "the hold class " + in_quotes(hold_class.name) + " is listed twice");
-    }
+    read_item_name(item, "hold class", names, hold_class.name);
     if (item.required("file", "every hold class needs a file")) item.path("file", hold_class.file);
     item.finish();
     out.hold_classes.push_back(std::move(hold_class));

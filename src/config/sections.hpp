@@ -1,5 +1,9 @@
 #pragma once
 
+#include <set>
+#include <string>
+#include <string_view>
+
 #include "callcenterd/config/settings.hpp"
 #include "section_reader.hpp"
 
@@ -8,6 +12,11 @@ namespace callcenterd::config::detail {
 // One reader per section of callcenterd.yaml. Each names its keys with their types, ranges and
 // defaults (the defaults live in settings.hpp) and leaves a field untouched when its value is
 // refused. A new section is a new function here plus one line in read_daemon_settings().
+
+/// The `name` of an item of a list of named things (a hold class, a queue): required, a
+/// token_check name, and each once in the list (`seen` holds the names before it).
+void read_item_name(section_reader& item, std::string_view what, std::set<std::string>& seen,
+                    std::string& out);
 
 void read_service(section_reader& in, service_settings& out);
 void read_http(section_reader& in, http_settings& out);

@@ -198,11 +198,6 @@ std::string greeting_check(std::string_view text) {
   return {};
 }
 
-std::string language_check(std::string_view text) {
-  if (text == "en" || text == "zh") return {};
-  return "must be en (English) or zh (Mandarin), got " + in_quotes(text);
-}
-
 }  // namespace
 
 void read_sip(section_reader& in, sip_settings& out) {
@@ -259,10 +254,7 @@ void read_queues(section_reader& root, std::vector<queue_settings>& out) {
   std::set<std::string> names;
   for (auto& item : root.list("queues")) {
     queue_settings queue;
-    if (item.required("name", "every queue needs a name") &&
-        item.text("name", queue.name, token_check) && !names.insert(queue.name).second) {
-      item.fail("name", "the queue " + in_quotes(queue.name) + " is listed twice");
-    }
+    read_item_name(item, "queue", names, queue.name);
     if (item.required("extension", "a queue rings an extension until the ACD runs queues")) {
       item.text("extension", queue.extension, token_check);
     }

@@ -31,16 +31,35 @@ std::string not_empty(std::string_view text) {
   return text.empty() ? "must not be empty" : std::string();
 }
 
-std::string env_name_check(std::string_view text) {
+namespace {
+
+// Letters, digits and '_', not starting with a digit: the names of C, shells and our flows.
+bool is_identifier(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (!(is_alnum(c) || c == '_') || (i == 0 && c >= '0' && c <= '9')) {
-      return "expected the name of an environment variable (letters, digits and '_', not "
-             "starting with a digit), got " +
-             in_quotes(text);
-    }
+    if (!(is_alnum(c) || c == '_') || (i == 0 && c >= '0' && c <= '9')) return false;
   }
-  return {};
+  return true;
+}
+
+}  // namespace
+
+std::string env_name_check(std::string_view text) {
+  if (is_identifier(text)) return {};
+  return "expected the name of an environment variable (letters, digits and '_', not starting "
+         "with a digit), got " +
+         in_quotes(text);
+}
+
+std::string variable_name_check(std::string_view text) {
+  if (!text.empty() && text.size() <= 64 && is_identifier(text)) return {};
+  return "a variable name is 1 to 64 letters, digits and '_', not starting with a digit; got " +
+         in_quotes(text);
+}
+
+std::string language_check(std::string_view text) {
+  if (text == "en" || text == "zh") return {};
+  return "must be en (English) or zh (Mandarin), got " + in_quotes(text);
 }
 
 }  // namespace callcenterd::config::detail

@@ -20,6 +20,12 @@ std::string env_name_check(std::string_view text);
 /// A name (a trunk, flow, queue, hold class, ...): 1 to 64 letters, digits, '.', '-', '_', '+'.
 std::string token_check(std::string_view text);
 
+/// A name a flow can set and read: 1 to 64 letters, digits and '_', not starting with a digit.
+std::string variable_name_check(std::string_view text);
+
+/// A language of speech: "en" (English) or "zh" (Mandarin).
+std::string language_check(std::string_view text);
+
 /// Non-empty text.
 std::string not_empty(std::string_view text);
 

@@ -140,10 +140,4 @@ std::string format_size(std::uint64_t bytes) {
   return std::to_string(bytes);
 }
 
-std::string in_quotes(std::string_view text) {
-  constexpr std::size_t max_shown = 60;
-  if (text.size() > max_shown) return "'" + std::string(text.substr(0, max_shown)) + "...'";
-  return "'" + std::string(text) + "'";
-}
-
 }  // namespace callcenterd::config::detail

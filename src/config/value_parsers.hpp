@@ -7,6 +7,8 @@
 #include <string_view>
 #include <utility>
 
+#include "callcenterd/core/wording.hpp"
+
 namespace callcenterd::config::detail {
 
 /// A parsed scalar, or the reason it was refused as a full sentence for the user.
@@ -37,7 +39,6 @@ std::string format_duration(std::chrono::milliseconds value);
 /// Same idea for sizes: 8192 -> "8KiB", 1000 -> "1000".
 std::string format_size(std::uint64_t bytes);
 
-/// `text` in single quotes for a message, cut short when long so that errors stay one line.
-std::string in_quotes(std::string_view text);
+using core::in_quotes;
 
 }  // namespace callcenterd::config::detail

@@ -2,7 +2,10 @@
 
 #include <yaml-cpp/eventhandler.h>
 
+#include <optional>
 #include <sstream>
+#include <string>
+#include <utility>
 
 namespace callcenterd::config::detail {
 
@@ -27,24 +30,40 @@ class document_starts final : public YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
-}  // namespace
-
-yaml_document load_single_document(std::string_view text) {
-  yaml_document out;
+// Why `text` does not hold exactly one document, and where; nullopt when it does (or holds
+// none).
+std::optional<std::pair<YAML::Mark, std::string>> document_count_problem(std::string_view text) {
   std::istringstream stream{std::string(text)};
   YAML::Parser parser(stream);
   document_starts starts;
-  if (!parser.HandleNextDocument(starts)) return out;  // no document at all
+  if (!parser.HandleNextDocument(starts)) return std::nullopt;  // no document at all
   const auto first = starts.last;
-  if (parser.HandleNextDocument(starts)) {
-    const bool stuck = starts.last && first && starts.last->pos == first->pos;
-    out.problem.emplace(starts.last.value_or(YAML::Mark()),
-                        stuck ? "YAML syntax error: no value can start here"
-                              : "found a second YAML document; the file must hold exactly one");
-    return out;
+  if (!parser.HandleNextDocument(starts)) return std::nullopt;
+  const bool stuck = starts.last && first && starts.last->pos == first->pos;
+  return std::make_pair(starts.last.value_or(YAML::Mark()),
+                        std::string(stuck ? "YAML syntax error: no value can start here"
+                                          : "found a second YAML document; the file must hold "
+                                            "exactly one"));
+}
+
+}  // namespace
+
+void read_yaml_file(std::string_view text, error_list& errors,
+                    const std::function<void(section_reader&)>& read) {
+  try {
+    YAML::Node root;
+    if (auto problem = document_count_problem(text)) {
+      errors.add(problem->first, {}, std::move(problem->second));
+    } else {
+      root = YAML::Load(std::string(text));
+    }
+    section_reader reader(root, {}, root.Mark(), errors);
+    read(reader);
+    reader.finish();
+  } catch (const YAML::Exception& e) {
+    // Syntax errors; yaml-cpp's own message without its "yaml-cpp: error at..." prefix.
+    errors.add(e.mark, {}, "YAML syntax error: " + e.msg);
   }
-  out.root = YAML::Load(std::string(text));
-  return out;
 }
 
 }  // namespace callcenterd::config::detail

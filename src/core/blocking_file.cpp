@@ -3,9 +3,35 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <fstream>
+#include <system_error>
 
 namespace callcenterd::core {
+
+file_read blocking_read_file(const std::filesystem::path& path, std::size_t max_bytes) {
+  std::error_code ec;
+  // An ifstream opens a directory without complaint and then reads nothing; say what it is.
+  if (std::filesystem::is_directory(path, ec)) return {std::nullopt, "is a directory"};
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int code = errno != 0 ? errno : EIO;
+    return {std::nullopt, std::generic_category().message(code)};
+  }
+  std::string bytes;
+  std::array<char, 8192> chunk{};
+  while (in) {
+    in.read(chunk.data(), chunk.size());
+    bytes.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (bytes.size() > max_bytes) {
+      return {std::nullopt, "larger than " + std::to_string(max_bytes) + " bytes", true};
+    }
+  }
+  if (in.bad()) return {std::nullopt, "read error"};
+  return {std::move(bytes), {}};
+}
 
 bool blocking_write_at(int fd, const void* data, std::size_t size, std::uint64_t offset) {
   const auto* bytes = static_cast<const char*>(data);

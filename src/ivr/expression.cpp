@@ -23,6 +23,7 @@
 #include <variant>
 #include <vector>
 
+#include "callcenterd/core/wording.hpp"
 #include "expression_node.hpp"
 
 namespace callcenterd::ivr {
@@ -83,12 +84,7 @@ std::int64_t count_code_points(std::string_view text) {
 }
 
 // User text quoted in an error, cut short so a long value cannot flood the log.
-std::string quoted(std::string_view text) {
-  constexpr std::int64_t most = 32;
-  const std::size_t cut = skip_code_points(text, 0, most);
-  if (cut == text.size()) return "'" + std::string(text) + "'";
-  return "'" + std::string(text.substr(0, cut)) + "...'";
-}
+std::string quoted(std::string_view text) { return core::in_quotes(text, 32); }
 
 evaluation_error overflow(std::string_view where) {
   return evaluation_error{"integer overflow in " + std::string(where)};

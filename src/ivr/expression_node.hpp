@@ -109,9 +109,4 @@ struct node {
 std::variant<std::size_t, parse_error> find_template_part_end(std::string_view text,
                                                               std::size_t dollar, std::size_t from);
 
-/// The error expression::parse(text) gives, with `base` added to its offset and to the offsets
-/// its reason mentions: for a part of a template, whose errors read as places in the template.
-/// Nothing when `text` parses.
-std::optional<parse_error> parse_error_at(std::string_view text, std::size_t base);
-
 }  // namespace callcenterd::ivr::detail

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "callcenterd/core/wording.hpp"
 #include "callcenterd/ivr/expression.hpp"
 #include "expression_node.hpp"
 
@@ -273,28 +274,6 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 9> function_
     {"time", "now"},
 }};
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// Optimal string alignment distance ignoring ASCII case; `b` is always a short known name.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  const std::size_t cols = b.size() + 1;
-  std::vector<std::size_t> d((a.size() + 1) * cols);
-  const auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * cols + j]; };
-  for (std::size_t i = 0; i <= a.size(); ++i) at(i, 0) = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) at(0, j) = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-          lower(a[i - 2]) == lower(b[j - 1])) {
-        at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
-      }
-    }
-  }
-  return at(a.size(), b.size());
-}
-
 std::optional<std::string_view> suggest_function(std::string_view word) {
   // One edit for words of three letters or fewer, two otherwise: every function name is short,
   // and beyond that a "suggestion" is usually unrelated and sends the admin the wrong way.
@@ -305,7 +284,7 @@ std::optional<std::string_view> suggest_function(std::string_view word) {
     if (word.size() > candidate.size() + allowed || candidate.size() > word.size() + allowed) {
       return;
     }
-    const std::size_t distance = edit_distance(word, candidate);
+    const std::size_t distance = core::edit_distance(word, candidate);
     if (distance < best_distance) {
       best_distance = distance;
       best = target;
@@ -653,23 +632,21 @@ std::variant<std::size_t, parse_error> find_template_part_end(std::string_view t
   }
 }
 
-std::optional<parse_error> parse_error_at(std::string_view text, std::size_t base) {
+std::variant<expression, parse_error> parse_at(std::string_view text, std::size_t base) {
   auto result = parser(text, base).run();
   if (auto* error = std::get_if<parse_error>(&result)) return std::move(*error);
-  return std::nullopt;
+  auto& tree = std::get<parsed>(result);
+  expression out;
+  out.root_ = std::move(tree.root);
+  out.names_ = std::move(tree.names);
+  out.text_ = std::string(text);
+  return out;
 }
 
 }  // namespace detail
 
 std::variant<expression, parse_error> expression::parse(std::string_view text) {
-  auto result = detail::parser(text, 0).run();
-  if (auto* error = std::get_if<parse_error>(&result)) return std::move(*error);
-  auto& tree = std::get<detail::parsed>(result);
-  expression parsed;
-  parsed.root_ = std::move(tree.root);
-  parsed.names_ = std::move(tree.names);
-  parsed.text_ = std::string(text);
-  return parsed;
+  return detail::parse_at(text, 0);
 }
 
 }  // namespace callcenterd::ivr

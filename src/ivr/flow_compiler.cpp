@@ -5,6 +5,7 @@
 #include <atomic>
 #include <map>
 
+#include "callcenterd/core/wording.hpp"
 #include "callcenterd/ivr/flow_set.hpp"
 #include "callcenterd/ivr/time_zone.hpp"
 #include "callcenterd/media/wav.hpp"
@@ -17,29 +18,9 @@ namespace {
 
 std::atomic<std::uint64_t> versions{0};
 
-std::string in_quotes(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '\'';
-  out += text;
-  out += '\'';
-  return out;
-}
+using core::in_quotes;
 
 }  // namespace
-
-std::string flow_problem::to_string() const {
-  std::string out = file;
-  if (line > 0) {
-    out += ':';
-    out += std::to_string(line);
-    out += ':';
-    out += std::to_string(column);
-  }
-  out += ": ";
-  if (!key_path.empty()) out += key_path + ": ";
-  return out + reason;
-}
 
 /// Compiles one set; the set's friend.
 class flow_compiler {
@@ -65,7 +46,7 @@ class flow_compiler {
 
  private:
   void fail(const config::flow_text& at, std::string reason) {
-    problems_.push_back(flow_problem{at.file, at.line, at.column, at.key_path, std::move(reason)});
+    problems_.push_back(at.problem(std::move(reason)));
   }
 
   void load_calendars() {

@@ -47,9 +47,8 @@ void check_reachable(const config::flow_settings& flow, const graph& g, node_ptr
   }
   for (const auto& node : flow.nodes) {
     if (seen[&node]) continue;
-    problems.push_back(flow_problem{
-        node.at.file, node.at.line, node.at.column, node.at.key_path,
-        "node '" + node.name + "' is never reached from the start '" + start->name + "'"});
+    problems.push_back(node.at.problem("node '" + node.name +
+                                       "' is never reached from the start '" + start->name + "'"));
   }
 }
 
@@ -73,8 +72,7 @@ void check_busy_loops(const config::flow_settings& flow, const graph& g,
         }
         cycle += next->name;
         problems.push_back(
-            flow_problem{next->at.file, next->at.line, next->at.column, next->at.key_path,
-                         "these nodes loop without waiting for the caller: " + cycle});
+            next->at.problem("these nodes loop without waiting for the caller: " + cycle));
       } else if (marks[next] == mark::unvisited) {
         visit(next);
       }

@@ -37,12 +37,9 @@ std::variant<text_template, parse_error> text_template::parse(std::string_view t
     if (auto* error = std::get_if<parse_error>(&end)) return std::move(*error);
     const std::size_t close = std::get<std::size_t>(end);
     const std::string_view source = text.substr(from, close - from);
-    auto expr = expression::parse(source);
-    if (auto* error = std::get_if<parse_error>(&expr)) {
-      // Parsed again only to place the error, and the offsets its reason names, in the
-      // template rather than in the part.
-      return detail::parse_error_at(source, from).value_or(std::move(*error));
-    }
+    // Errors, and the offsets their reasons name, read as places in the whole template.
+    auto expr = detail::parse_at(source, from);
+    if (auto* error = std::get_if<parse_error>(&expr)) return std::move(*error);
     parsed.parts_.push_back(part{std::move(literal), std::make_shared<const expression>(
                                                          std::move(std::get<expression>(expr)))});
     literal.clear();

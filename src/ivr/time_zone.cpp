@@ -1,15 +1,14 @@
 // TZif files (RFC 8536) to offsets: the transitions and their types from the 64-bit block of a
 // version 2+ file (the 32-bit block of a version 1 file), and the POSIX TZ rule of the footer
-// for instants after the last transition. Every count in a header is checked against the bytes
-// that are there before anything is read, so a damaged file is an error and never a read past
-// its end.
+// for instants after the last transition (posix_tz.cpp). Every count in a header is checked against
+// the bytes that are there before anything is read, so a damaged file is an error and never a read
+// past its end.
 #include "callcenterd/ivr/time_zone.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,33 +17,13 @@
 #include <variant>
 #include <vector>
 
+#include "callcenterd/core/blocking_file.hpp"
+#include "callcenterd/core/wording.hpp"
+#include "posix_tz.hpp"
+
 namespace callcenterd::ivr {
 
 namespace detail {
-
-/// A day of the year as a POSIX TZ rule writes it, and the local time of the change on it.
-struct rule_date {
-  enum class kind : std::uint8_t {
-    julian,          ///< Jn: 1…365, February 29 never counted
-    zero_based,      ///< n: 0…365, February 29 counted
-    month_week_day,  ///< Mm.w.d: weekday d (0 Sunday) of week w (5: the last) of month m
-  };
-  kind form = kind::month_week_day;
-  int day = 0;
-  int week = 0;
-  int month = 0;
-  /// Seconds after local midnight; negative or past 24 hours in version 3 files.
-  std::int64_t time = std::int64_t{2} * 3600;
-};
-
-/// The rule of a footer: a standard offset, and maybe a daylight offset with its dates.
-struct posix_rule {
-  std::int64_t std_offset = 0;
-  bool has_dst = false;
-  std::int64_t dst_offset = 0;
-  rule_date start;  ///< in standard time
-  rule_date end;    ///< in daylight time
-};
 
 struct zone_data {
   std::string name;
@@ -58,191 +37,11 @@ struct zone_data {
 
 namespace {
 
-using detail::posix_rule;
-using detail::rule_date;
 using detail::zone_data;
 
 // Real offsets stay within 25 hours (POSIX allows 24:59:59); anything larger is damage.
 constexpr std::int64_t max_offset = std::int64_t{25} * 3600;
 constexpr std::size_t header_bytes = 44;
-
-// ---- POSIX TZ strings ("CET-1CEST,M3.5.0,M10.5.0/3") ----
-
-class tz_string_reader {
- public:
-  explicit tz_string_reader(std::string_view text) : text_(text) {}
-
-  [[nodiscard]] bool done() const { return pos_ == text_.size(); }
-  [[nodiscard]] bool peek(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
-  bool eat(char c) {
-    if (!peek(c)) return false;
-    ++pos_;
-    return true;
-  }
-
-  /// "EST" (three or more letters) or "<+0530>" (letters, digits, signs between brackets).
-  bool name() {
-    std::size_t n = 0;
-    if (eat('<')) {
-      while (pos_ < text_.size() && (is_alnum(text_[pos_]) || peek('+') || peek('-'))) {
-        ++pos_;
-        ++n;
-      }
-      return n >= 3 && eat('>');
-    }
-    while (pos_ < text_.size() && is_alpha(text_[pos_])) {
-      ++pos_;
-      ++n;
-    }
-    return n >= 3;
-  }
-
-  /// [+-]hh[:mm[:ss]] with hours up to `max_hours`, in seconds.
-  std::optional<std::int64_t> signed_time(int max_hours) {
-    const bool negative = eat('-');
-    if (!negative) eat('+');
-    const auto hours = number(3);
-    if (!hours || *hours > max_hours) return std::nullopt;
-    std::int64_t seconds = std::int64_t{*hours} * 3600;
-    for (const int scale : {60, 1}) {
-      if (!eat(':')) break;
-      const auto part = number(2);
-      if (!part || *part > 59) return std::nullopt;
-      seconds += std::int64_t{*part} * scale;
-    }
-    return negative ? -seconds : seconds;
-  }
-
-  /// Jn, n or Mm.w.d, then an optional /time.
-  std::optional<rule_date> date() {
-    rule_date out;
-    if (eat('J')) {
-      const auto day = number(3);
-      if (!day || *day < 1 || *day > 365) return std::nullopt;
-      out.form = rule_date::kind::julian;
-      out.day = *day;
-    } else if (eat('M')) {
-      const auto month = number(2);
-      const auto week = eat('.') ? number(1) : std::nullopt;
-      const auto day = eat('.') ? number(1) : std::nullopt;
-      if (!month || !week || !day || *month < 1 || *month > 12 || *week < 1 || *week > 5 ||
-          *day > 6) {
-        return std::nullopt;
-      }
-      out = rule_date{rule_date::kind::month_week_day, *day, *week, *month};
-    } else {
-      const auto day = number(3);
-      if (!day || *day > 365) return std::nullopt;
-      out.form = rule_date::kind::zero_based;
-      out.day = *day;
-    }
-    if (eat('/')) {
-      // Version 3 lets the time run from -167 to 167 hours.
-      const auto time = signed_time(167);
-      if (!time) return std::nullopt;
-      out.time = *time;
-    }
-    return out;
-  }
-
- private:
-  static bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-  static bool is_alnum(char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
-
-  /// One to `max_digits` decimal digits.
-  std::optional<int> number(std::size_t max_digits) {
-    int value = 0;
-    std::size_t digits = 0;
-    while (digits < max_digits && pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
-      value = value * 10 + (text_[pos_] - '0');
-      ++pos_;
-      ++digits;
-    }
-    if (digits == 0) return std::nullopt;
-    return value;
-  }
-
-  std::string_view text_;
-  std::size_t pos_ = 0;
-};
-
-/// std offset [dst [offset] ,start[/time],end[/time]]. A daylight name without dates leaves
-/// the dates to the reader's taste in POSIX; zic never writes one, so it is refused.
-std::optional<posix_rule> parse_tz_string(std::string_view text) {
-  tz_string_reader in(text);
-  posix_rule rule;
-  // POSIX offsets are west of Greenwich: "CST-8" is 8 hours ahead of UTC.
-  const auto std_offset = in.name() ? in.signed_time(24) : std::nullopt;
-  if (!std_offset) return std::nullopt;
-  rule.std_offset = -*std_offset;
-  if (in.done()) return rule;
-  if (!in.name()) return std::nullopt;
-  rule.has_dst = true;
-  rule.dst_offset = rule.std_offset + 3600;
-  if (!in.peek(',')) {
-    const auto dst_offset = in.signed_time(24);
-    if (!dst_offset) return std::nullopt;
-    rule.dst_offset = -*dst_offset;
-  }
-  const auto start = in.eat(',') ? in.date() : std::nullopt;
-  const auto end = start && in.eat(',') ? in.date() : std::nullopt;
-  if (!end || !in.done()) return std::nullopt;
-  rule.start = *start;
-  rule.end = *end;
-  return rule;
-}
-
-/// Local midnight of the rule's day in `year`, as days since the epoch.
-std::chrono::sys_days rule_day(std::chrono::year year, const rule_date& date) {
-  using namespace std::chrono;
-  const sys_days new_year{year / January / 1};
-  switch (date.form) {
-    case rule_date::kind::julian:
-      return new_year + days(date.day - 1 + (year.is_leap() && date.day >= 60 ? 1 : 0));
-    case rule_date::kind::zero_based:
-      return new_year + days(date.day);
-    case rule_date::kind::month_week_day:
-      break;
-  }
-  const auto month_of = month(static_cast<unsigned>(date.month));
-  const auto day_of = weekday(static_cast<unsigned>(date.day));
-  if (date.week == 5) return sys_days{year / month_of / day_of[last]};
-  return sys_days{year / month_of / day_of[static_cast<unsigned>(date.week)]};
-}
-
-std::int64_t rule_offset(const posix_rule& rule, std::int64_t unix_seconds) {
-  using namespace std::chrono;
-  if (!rule.has_dst) return rule.std_offset;
-  // The changes of the years around the instant, in order; the last one at or before it
-  // decides. Taking the years around it keeps southern rules (DST across New Year) and rule
-  // times past midnight of December 31 simple.
-  const sys_seconds local{seconds(unix_seconds + rule.std_offset)};
-  const year this_year = year_month_day{floor<days>(local)}.year();
-  struct change {
-    std::int64_t at;
-    bool to_dst;
-  };
-  std::array<change, 8> changes{};
-  std::size_t n = 0;
-  for (int delta = -2; delta <= 1; ++delta) {
-    const year y = this_year + years(delta);
-    const auto start = rule_day(y, rule.start).time_since_epoch() / days(1) * 86400;
-    const auto end = rule_day(y, rule.end).time_since_epoch() / days(1) * 86400;
-    changes[n++] = {start + rule.start.time - rule.std_offset, true};
-    changes[n++] = {end + rule.end.time - rule.dst_offset, false};
-  }
-  // Stable: on a tie the later year's change wins, which keeps all-year DST
-  // ("EST5EDT,0/0,J365/25") in DST across New Year.
-  std::stable_sort(changes.begin(), changes.end(),
-                   [](const change& a, const change& b) { return a.at < b.at; });
-  bool dst = false;
-  for (const auto& c : changes) {
-    if (c.at <= unix_seconds) dst = c.to_dst;
-  }
-  return dst ? rule.dst_offset : rule.std_offset;
-}
-
-// ---- TZif bytes ----
 
 /// Big-endian fields, read byte by byte from bytes whose length has been checked.
 class byte_reader {
@@ -391,7 +190,7 @@ std::variant<time_zone, std::string> time_zone::from_tzif(std::string_view name,
   }
   const auto footer = bytes.substr(footer_at + 1, footer_end - footer_at - 1);
   if (!footer.empty()) {
-    data->footer = parse_tz_string(footer);
+    data->footer = detail::parse_posix_tz(footer);
     if (!data->footer) return "unsupported TZ footer '" + std::string(footer) + "'";
   }
   return time_zone(std::move(data));
@@ -399,7 +198,7 @@ std::variant<time_zone, std::string> time_zone::from_tzif(std::string_view name,
 
 std::variant<time_zone, std::string> time_zone::blocking_load(std::string_view name,
                                                               const std::filesystem::path& root) {
-  const std::string quoted = "'" + std::string(name) + "'";
+  const std::string quoted = core::in_quotes(name);
   // The name comes from a flow file: it must not reach outside the zoneinfo tree.
   if (name.empty() || name.front() == '/' || name.find("..") != std::string_view::npos ||
       name.find('\0') != std::string_view::npos) {
@@ -414,17 +213,10 @@ std::variant<time_zone, std::string> time_zone::blocking_load(std::string_view n
     return "no time zone " + quoted + " in " + root.string();
   }
   const auto where = "time zone " + quoted + " (" + path.string() + "): ";
-  std::ifstream file(path, std::ios::binary);
-  std::string bytes;
-  std::array<char, 16384> chunk{};
-  while (file && bytes.size() <= max_tzif_bytes) {
-    file.read(chunk.data(), chunk.size());
-    bytes.append(chunk.data(), static_cast<std::size_t>(file.gcount()));
-  }
-  if (file.bad() || (!file.eof() && bytes.size() <= max_tzif_bytes)) {
-    return where + "cannot be read";
-  }
-  auto zone = from_tzif(name, bytes);
+  const auto read = core::blocking_read_file(path, max_tzif_bytes);
+  if (read.too_large) return where + "TZif file larger than 1 MiB";
+  if (!read.bytes) return where + "cannot be read: " + read.error;
+  auto zone = from_tzif(name, *read.bytes);
   if (auto* error = std::get_if<std::string>(&zone)) return where + *error;
   return zone;
 }
@@ -437,7 +229,7 @@ std::chrono::seconds time_zone::offset_at(std::chrono::system_clock::time_point 
   const auto after = std::upper_bound(d.transitions.begin(), d.transitions.end(), t);
   if (after == d.transitions.end() && d.footer &&
       (d.transitions.empty() || t > d.transitions.back())) {
-    return std::chrono::seconds(rule_offset(*d.footer, t));
+    return std::chrono::seconds(detail::posix_offset(*d.footer, t));
   }
   if (after == d.transitions.begin()) return std::chrono::seconds(d.initial_offset);
   return std::chrono::seconds(

@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   environment.queues = {"support", "sales"};
   environment.zoneinfo = "/nonexistent-zoneinfo";  // only UTC loads: no file reads at all
   auto compiled = ivr::flow_set::blocking_compile(std::move(loaded).flows(), environment);
-  if (const auto* problems = std::get_if<std::vector<ivr::flow_problem>>(&compiled)) {
+  if (const auto* problems = std::get_if<std::vector<config::config_error>>(&compiled)) {
     if (problems->empty()) std::abort();
     for (const auto& problem : *problems) {
       if (problem.file != "fuzz.yaml" || problem.reason.empty()) std::abort();

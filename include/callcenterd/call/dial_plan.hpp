@@ -11,7 +11,8 @@
 
 namespace callcenterd::call {
 
-/// Where a new call goes.
+/// Where a new call goes. Every member has its default, so a target is written with the
+/// designated members it needs ({.what = kind::extension, .name = "1001"}).
 struct call_target {
   enum class kind {
     answer_locally,  ///< an entry point (flow or queue): the call answers the caller itself
@@ -22,17 +23,17 @@ struct call_target {
   };
   kind what = kind::reject;
   /// The flow or queue name (answer_locally), the extension (extension) or the trunk (trunk).
-  std::string name;
-  std::string number;  ///< what is dialled out (trunk)
+  std::string name{};
+  std::string number{};  ///< what is dialled out (trunk)
   int status = 404;
-  std::string reason;
+  std::string reason{};
   /// Extension or trunk targets: answer the caller first and play this, then ring. The
   /// whole of an announcement.
-  std::shared_ptr<const media::prompt> greeting;
+  std::shared_ptr<const media::prompt> greeting{};
   /// Whether the call is recorded once bridged.
   bool record = true;
   /// What a party of this call hears while the other holds; null: the daemon's default.
-  std::shared_ptr<const media::prompt> hold_music;
+  std::shared_ptr<const media::prompt> hold_music{};
 
   friend bool operator==(const call_target&, const call_target&) = default;
 };

@@ -84,12 +84,12 @@ class media_session {
 /// What a new call tells the media factory about itself.
 struct media_call_info {
   /// The call's UUID: the recording's file name and index key.
-  std::string call_uuid;
-  std::string sip_call_id;
+  std::string call_uuid{};
+  std::string sip_call_id{};
   /// Whether the call is recorded once its legs are bridged.
   bool record = true;
   /// Music on hold of this call (its DID's hold class); null: the factory's default.
-  std::shared_ptr<const media::prompt> hold_music;
+  std::shared_ptr<const media::prompt> hold_music{};
 };
 
 /// Makes a media session for each new call. Thread-safe: called from any shard strand.

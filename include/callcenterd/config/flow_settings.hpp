@@ -14,6 +14,8 @@
 #include <variant>
 #include <vector>
 
+#include "callcenterd/config/config_error.hpp"
+
 namespace callcenterd::config {
 
 /// Text from a flow file and where it was written: the file, the 1-based line and column,
@@ -26,6 +28,10 @@ struct flow_text {
   std::string key_path;
 
   [[nodiscard]] bool empty() const { return text.empty(); }
+  /// A problem of this text, reported where it was written.
+  [[nodiscard]] config_error problem(std::string reason) const {
+    return config_error{file, line, column, key_path, std::move(reason)};
+  }
   bool operator==(const flow_text&) const = default;
 };
 

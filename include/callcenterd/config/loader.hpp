@@ -6,26 +6,10 @@
 #include <variant>
 #include <vector>
 
+#include "callcenterd/config/config_error.hpp"
 #include "callcenterd/config/settings.hpp"
 
 namespace callcenterd::config {
-
-/// One problem found in a configuration file. Lines and columns are 1-based; both are 0 for
-/// problems of the file as a whole (missing, unreadable). key_path is dotted ("http.port") and
-/// empty when no key is involved (syntax errors, file errors).
-struct config_error {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string key_path;
-  std::string reason;
-
-  /// "file:line:column: key.path: reason"; the position and key parts are left out when
-  /// absent, e.g. "callcenterd.yaml: cannot read the file: No such file or directory".
-  std::string to_string() const;
-
-  bool operator==(const config_error&) const = default;
-};
 
 /// Either the settings of a valid file or every error found in it, ordered by position.
 class load_result {

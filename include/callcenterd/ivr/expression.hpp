@@ -99,9 +99,14 @@ inline constexpr std::size_t max_expression_bytes = 4096;
 inline constexpr std::size_t max_expression_depth = 64;     ///< nesting of any kind
 inline constexpr std::size_t max_text_value_bytes = 65536;  ///< longest text a result may be
 
+class expression;
+
 namespace detail {
 struct node;
-}
+/// expression::parse() for text that stands at offset `base` of a larger text (a `${...}` part
+/// of a template): errors, and the offsets their reasons mention, count from there.
+std::variant<expression, parse_error> parse_at(std::string_view text, std::size_t base);
+}  // namespace detail
 
 /// A parsed expression: immutable, shareable between threads and calls.
 class expression {
@@ -119,6 +124,8 @@ class expression {
   [[nodiscard]] const std::string& text() const { return text_; }
 
  private:
+  friend std::variant<expression, parse_error> detail::parse_at(std::string_view, std::size_t);
+
   std::shared_ptr<const detail::node> root_;
   std::vector<std::string> names_;
   std::string text_;

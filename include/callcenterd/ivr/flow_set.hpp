@@ -21,19 +21,9 @@
 
 namespace callcenterd::ivr {
 
-/// Why a flow set was refused: the file, line and column, the dotted key (which names the
-/// flow and the node) and the reason.
-struct flow_problem {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string key_path;
-  std::string reason;
-
-  /// "file:line:column: key.path: reason".
-  [[nodiscard]] std::string to_string() const;
-  bool operator==(const flow_problem&) const = default;
-};
+/// Why a flow set was refused: a config_error at the text concerned, whose dotted key names
+/// the flow and the node.
+using flow_problem = config::config_error;
 
 /// What flows may refer to that is defined elsewhere.
 struct flow_environment {

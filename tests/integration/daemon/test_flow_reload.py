@@ -4,27 +4,15 @@ import os
 import signal
 import unittest
 
-from harness import DaemonTestCase
+from harness import MAIN_FLOW, DaemonTestCase
 
 VERSION = "callcenterd_flow_set_version"
 APPLIED = 'callcenterd_flow_reloads_total{result="applied"}'
 REFUSED = 'callcenterd_flow_reloads_total{result="refused"}'
 
-GOOD = """flows:
-  main:
-    start: hello
-    nodes:
-      hello: {play: "Hello again.", next: bye}
-      bye: {hangup: }
-"""
-
-BROKEN = """flows:
-  main:
-    start: hello
-    nodes:
-      hello: {play: "Hello again.", next: by}
-      bye: {hangup: }
-"""
+# The harness's flow, edited: one word (valid), then a target misspelt (refused).
+GOOD = MAIN_FLOW.replace("Hello.", "Hello again.")
+BROKEN = GOOD.replace("next: end", "next: ned")
 
 
 class FlowReloadTest(DaemonTestCase):
@@ -44,8 +32,8 @@ class FlowReloadTest(DaemonTestCase):
         self.assertGreaterEqual(started, 1)
         d.write_flow("main.yaml", BROKEN)
         self.sighup_until(REFUSED, 1)
-        d.wait_for_log(f"{self.flow_file}:5:43: flows.main.nodes.hello.next: the target 'by' "
-                       "is not a node of flow 'main'")
+        d.wait_for_log(f"{self.flow_file}:5:46: flows.main.nodes.greeting.next: the target "
+                       "'ned' is not a node of flow 'main'")
         d.wait_for_log(f"flows (version {int(started)}) stay in force")
         self.assertEqual(d.metric(VERSION), started)
         self.assertEqual(d.metric(APPLIED), 0)

@@ -32,7 +32,8 @@ class anchored_media_test : public ::testing::Test {
     anchored_media_settings settings;
     settings.capabilities.rtp_address = boost::asio::ip::make_address("127.0.0.1");
     factory_ = make_anchored_media_factory(engine_, settings, nullptr, {});
-    session_ = factory_->create(boost::asio::make_strand(io_), {"uuid", "call-id", false, {}});
+    session_ = factory_->create(boost::asio::make_strand(io_),
+                                {.call_uuid = "uuid", .sip_call_id = "call-id", .record = false});
   }
   ~anchored_media_test() override { session_->close(); }
 

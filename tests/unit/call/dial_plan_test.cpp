@@ -7,8 +7,8 @@ namespace {
 
 dial_plan demo_plan() {
   std::vector<number_route> numbers{
-      {"8000", {call_target::kind::answer_locally, "main", {}, 0, {}, {}, true, {}}},
-      {"8002", {call_target::kind::extension, "1003", {}, 0, {}, {}, true, {}}},
+      {"8000", {.what = call_target::kind::answer_locally, .name = "main"}},
+      {"8002", {.what = call_target::kind::extension, .name = "1003"}},
   };
   std::vector<prefix_route> prefixes{{"0", "national"}, {"00", "international"}, {"+", "intl"}};
   return dial_plan(

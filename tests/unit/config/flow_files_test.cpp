@@ -252,6 +252,8 @@ TEST(flow_files, calendar_mistakes_are_each_named) {
   EXPECT_NE(result.errors()[3].reason.find("09:00-18:00"), std::string::npos);
   EXPECT_NE(result.errors()[4].reason.find("2026-02-30"), std::string::npos);
   EXPECT_NE(result.errors()[5].reason.find("runs forward"), std::string::npos);
+  EXPECT_EQ(result.errors()[4].key_path, "calendars.office.holidays[0]");
+  EXPECT_EQ(result.errors()[5].key_path, "calendars.office.holidays[1]");
 }
 
 TEST(flow_files, yaml_syntax_errors_name_the_file_and_line) {

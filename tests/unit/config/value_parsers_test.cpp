@@ -89,11 +89,5 @@ TEST(format_values, largest_exact_unit) {
   EXPECT_EQ(format_size(1ULL << 30), "1GiB");
 }
 
-TEST(format_values, long_text_is_cut_in_messages) {
-  const std::string long_text(100, 'x');
-  EXPECT_EQ(in_quotes(long_text), "'" + std::string(60, 'x') + "...'");
-  EXPECT_EQ(in_quotes("short"), "'short'");
-}
-
 }  // namespace
 }  // namespace callcenterd::config::detail

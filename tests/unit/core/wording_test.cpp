@@ -1,8 +1,8 @@
-#include "suggest.hpp"
+#include "callcenterd/core/wording.hpp"
 
 #include <gtest/gtest.h>
 
-namespace callcenterd::config::detail {
+namespace callcenterd::core {
 namespace {
 
 TEST(edit_distance, counts_edits_and_neighbour_swaps) {
@@ -25,5 +25,20 @@ TEST(closest_match, suggests_only_likely_typos) {
   EXPECT_EQ(closest_match("x", {}), std::nullopt);
 }
 
+TEST(in_quotes, long_text_is_cut_in_messages) {
+  const std::string long_text(100, 'x');
+  EXPECT_EQ(in_quotes(long_text), "'" + std::string(60, 'x') + "...'");
+  EXPECT_EQ(in_quotes("short"), "'short'");
+  EXPECT_EQ(in_quotes(std::string(60, 'x')), "'" + std::string(60, 'x') + "'");
+  EXPECT_EQ(in_quotes("abcdef", 3), "'abc...'");
+}
+
+TEST(in_quotes, counts_characters_and_never_cuts_one) {
+  // Each of these is three bytes in UTF-8: the cut falls after whole characters.
+  const std::string chinese = "您前面还有三位客户";
+  EXPECT_EQ(in_quotes(chinese, 2), "'您前...'");
+  EXPECT_EQ(in_quotes(chinese, 9), "'" + chinese + "'");
+}
+
 }  // namespace
-}  // namespace callcenterd::config::detail
+}  // namespace callcenterd::core

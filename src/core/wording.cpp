@@ -1,14 +1,35 @@
-#include "suggest.hpp"
+#include "callcenterd/core/wording.hpp"
 
 #include <algorithm>
 
-namespace callcenterd::config::detail {
+namespace callcenterd::core {
 
 namespace {
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+bool continues_character(char c) { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
+
 }  // namespace
+
+std::string in_quotes(std::string_view text, std::size_t max_characters) {
+  std::size_t shown = text.size();
+  std::size_t characters = 0;
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    if (!continues_character(text[at]) && characters++ == max_characters) {
+      shown = at;
+      break;
+    }
+  }
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "'" + std::string + "'".
+  std::string out;
+  out.reserve(shown + 5);
+  out += '\'';
+  out += text.substr(0, shown);
+  if (shown < text.size()) out += "...";
+  out += '\'';
+  return out;
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   // Optimal string alignment: Levenshtein plus transpositions of neighbours. Keys are short,
@@ -49,4 +70,4 @@ std::optional<std::string> closest_match(std::string_view word,
   return best;
 }
 
-}  // namespace callcenterd::config::detail
+}  // namespace callcenterd::core
