@@ -6,6 +6,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
+#include <functional>
 #include <mutex>
 #include <system_error>
 #include <utility>
@@ -25,10 +26,26 @@ namespace {
 // empty a burst, few enough that one busy socket cannot starve the rest of the io_context.
 constexpr int receive_batch = 64;
 
+// Which parse lane a sender's datagrams take: the same sender always gets the same lane.
+std::size_t lane_of(const udp::endpoint& sender, std::size_t lanes) {
+  std::size_t h = std::hash<unsigned short>{}(sender.port());
+  if (sender.address().is_v4()) {
+    h ^= std::hash<std::uint32_t>{}(sender.address().to_v4().to_uint()) * 31;
+  } else {
+    for (const auto byte : sender.address().to_v6().to_bytes()) h = h * 131 + byte;
+  }
+  return h % lanes;
+}
+
 }  // namespace
 
 udp_socket::udp_socket(std::shared_ptr<transport_core> core, strand_type strand)
-    : core_(std::move(core)), strand_(std::move(strand)), socket_(strand_) {}
+    : core_(std::move(core)), strand_(std::move(strand)), socket_(strand_) {
+  parse_lanes_.reserve(parse_lane_count);
+  for (std::size_t i = 0; i < parse_lane_count; ++i) {
+    parse_lanes_.push_back(asio::make_strand(core_->io()));
+  }
+}
 
 boost::system::error_code udp_socket::open(const udp::endpoint& endpoint) {
   boost::system::error_code ec;
@@ -109,8 +126,11 @@ void udp_socket::dispatch_datagram(std::size_t received) {
   source.remote_address = sender_.address();
   source.remote_port = sender_.port();
   // Parsing and the listener run wherever the io_context finds a free thread; this strand
-  // only moves bytes.
-  asio::post(core_->io(), [self = shared_from_this(), source, bytes = std::move(bytes)] {
+  // only moves bytes. One sender's datagrams keep their order through a lane of their own,
+  // though: a phone's 183 handed to one thread and its 200 to another could otherwise reach
+  // the call the wrong way round, and the caller would never hear the early media.
+  const auto& lane = parse_lanes_[lane_of(sender_, parse_lanes_.size())];
+  asio::post(lane, [self = shared_from_this(), source, bytes = std::move(bytes)] {
     if (auto reply = self->core_->handle_inbound(source, bytes)) {
       self->send_to({source.remote_address, source.remote_port}, std::move(*reply));
     }

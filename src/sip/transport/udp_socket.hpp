@@ -10,6 +10,7 @@
 #include <memory>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "callcenterd/sip/flow.hpp"
 #include "connection.hpp"
@@ -17,7 +18,9 @@
 namespace callcenterd::sip::transport_detail {
 
 // One UDP listener: a receive loop that hands every datagram to the io_context, so parsing
-// and dispatch spread over all worker threads, and a send path.
+// and dispatch spread over all worker threads, and a send path. Datagrams from one sender
+// are parsed in the order they came, on one of a fixed set of lanes (strands) chosen by the
+// sender's address and port; different senders spread over the threads.
 //
 // Receiving: each wake-up of the loop drains what the kernel holds (up to a batch), because
 // the loop's next completion waits its turn behind the parsing and transaction work queued on
@@ -60,8 +63,12 @@ class udp_socket : public std::enable_shared_from_this<udp_socket> {
   /// under overload a line per datagram would add to the load that caused it.
   void warn_dropped(const boost::asio::ip::udp::endpoint& to);
 
+  // Enough lanes that busy peers rarely share one, few enough to cost nothing per socket.
+  static constexpr std::size_t parse_lane_count = 32;
+
   const std::shared_ptr<transport_core> core_;
   const strand_type strand_;
+  std::vector<strand_type> parse_lanes_;
   boost::asio::ip::udp::socket socket_;
   flow local_;
   // Large enough for any UDP payload, so no datagram is ever truncated.

@@ -58,6 +58,25 @@ TEST_F(udp_transport, keep_alive_is_ignored) {
   EXPECT_EQ(counters(transport_kind::udp).malformed, 0u);
 }
 
+TEST_F(udp_transport, one_senders_datagrams_reach_the_listener_in_order) {
+  // Two io threads parse; a sender's datagrams must still arrive in the order sent (a
+  // phone's 183 before its 200). A burst makes a reordering likely if it can happen.
+  udp_peer peer;
+  constexpr int burst = 300;
+  for (int i = 0; i < burst; ++i) {
+    peer.send_to(port(transport_kind::udp),
+                 make_request("OPTIONS", "UDP", peer.port(), "z9hG4bK" + std::to_string(i)));
+  }
+  ASSERT_TRUE(listener_.wait_messages(burst));
+  const auto got = listener_.messages();
+  for (int i = 0; i < burst; ++i) {
+    const auto via =
+        parse_via(got.at(static_cast<std::size_t>(i)).message.header_values("Via").at(0));
+    ASSERT_TRUE(via);
+    ASSERT_EQ(find_param(via->params, "branch"), "z9hG4bK" + std::to_string(i)) << "at " << i;
+  }
+}
+
 TEST_F(udp_transport, malformed_request_gets_400_back) {
   udp_peer peer;
   auto request = make_request("INVITE", "UDP", peer.port());
