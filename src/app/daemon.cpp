@@ -32,6 +32,7 @@
 #include "demo_exposure.hpp"
 #include "flow_loading.hpp"
 #include "flow_registry.hpp"
+#include "flow_step_event.hpp"
 #include "io_thread.hpp"
 #include "media_service.hpp"
 #include "readiness_monitor.hpp"
@@ -103,7 +104,7 @@ class daemon {
         service_metrics_(std::in_place, metrics_, pool_, *events_, readiness_),
         media_(std::in_place, settings_, *events_, metrics_),
         sip_(std::in_place, io_, settings_.sip, media_->number_routes(), media_->factory(),
-             thread_count(settings_.service), pool_, metrics_),
+             thread_count(settings_.service), pool_, metrics_, flow_services()),
         notifier_(io_),
         signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
 
@@ -130,6 +131,22 @@ class daemon {
   }
 
  private:
+  // What calls that run flows use: the set in force, speech, the event log for their steps,
+  // and the extension each queue rings until the ACD runs queues.
+  call::flow_services flow_services() {
+    call::flow_services out;
+    out.current_flows = [this] { return flows_.current(); };
+    out.speech = &media_->speech();
+    out.record_step = [this](const std::string& call_uuid, const ivr::flow_step& step) {
+      events_->append(flow_step_event(call_uuid, step));
+    };
+    for (const auto& queue : settings_.queues) {
+      out.queue_extensions.emplace_back(queue.name, queue.extension);
+    }
+    out.ringback = media_->ringback();
+    return out;
+  }
+
   // Binds the listener and starts the background work; false when the daemon cannot serve.
   bool start() {
     api::register_service_routes(router_, metrics_, [this] { return readiness_.current(); });

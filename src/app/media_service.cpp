@@ -103,6 +103,14 @@ media_service::media_service(const config::daemon_settings& settings, store::eve
       events_(events),
       engine_(to_engine_settings(settings.media)),
       recorder_(to_writer_settings(settings)) {
+  // Greetings are said once here; flows say what they know only during a call.
+  auto made = media::speech_synthesizer::create();
+  if (!made) {
+    throw std::runtime_error("text-to-speech is unavailable: " + made.error().message());
+  }
+  speech_ = std::move(*made);
+  speech_service_ = std::make_unique<media::speech_service>(*speech_);
+  ringback_ = media::make_ringback();
   for (const auto& did : settings_.dids) {
     if (auto greeting = load_greeting(did)) greetings_.emplace_back(did.number, greeting);
   }
@@ -119,7 +127,7 @@ media_service::media_service(const config::daemon_settings& settings, store::eve
       settings_.media.hold_music.empty()
           ? media::make_hold_tune()
           : blocking_load_prompt(prompt_path(settings_, settings_.media.hold_music));
-  anchored.ringback = media::make_ringback();
+  anchored.ringback = ringback_;
   factory_ = call::make_anchored_media_factory(
       engine_, std::move(anchored), &recorder_, [this](const call::recording_entry& entry) {
         const auto& result = entry.result;
@@ -142,14 +150,6 @@ std::shared_ptr<const media::prompt> media_service::load_greeting(const config::
     return blocking_load_prompt(prompt_path(settings_, did.greeting_prompt));
   }
   if (did.greeting.empty()) return nullptr;
-  if (!speech_) {
-    auto made = media::speech_synthesizer::create();
-    if (!made) {
-      throw std::runtime_error("DID " + did.number +
-                               ": text-to-speech is unavailable: " + made.error().message());
-    }
-    speech_ = std::move(*made);
-  }
   const auto language =
       media::parse_speech_language(did.greeting_language).value_or(media::speech_language::english);
   auto samples = speech_->blocking_render(did.greeting, language);
@@ -173,7 +173,11 @@ std::vector<call::number_route> media_service::number_routes() const {
       [&](const config::did_settings& did) { return find(hold_classes_, did.hold_class); });
 }
 
-void media_service::stop() { recorder_.stop(); }
+void media_service::stop() {
+  // Renders still queued end with "stopped"; the calls that asked are over by now.
+  if (speech_service_) speech_service_->stop();
+  recorder_.stop();
+}
 
 void media_service::register_metrics(core::metrics_registry& metrics) {
   auto& r = metrics_;

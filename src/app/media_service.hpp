@@ -32,6 +32,10 @@ class media_service {
   media_service& operator=(const media_service&) = delete;
 
   call::media_factory& factory() { return *factory_; }
+  /// Says what flows only know during a call; any thread.
+  media::speech_service& speech() { return *speech_service_; }
+  /// What a caller hears while a phone rings for it.
+  [[nodiscard]] std::shared_ptr<const media::prompt> ringback() const { return ringback_; }
   /// The DIDs' routes, each with its greeting, its music on hold and whether it is recorded.
   std::vector<call::number_route> number_routes() const;
   /// Closes the recordings still open and waits for the writer. Idempotent; main thread,
@@ -46,6 +50,8 @@ class media_service {
   store::event_log& events_;
   media::media_engine engine_;
   std::unique_ptr<media::speech_synthesizer> speech_;
+  std::unique_ptr<media::speech_service> speech_service_;
+  std::shared_ptr<const media::prompt> ringback_;
   recording::recording_writer recorder_;
   std::vector<std::pair<std::string, std::shared_ptr<const media::prompt>>> greetings_;
   /// media.hold_classes by name, each loaded once and shared by every call that holds.

@@ -88,7 +88,8 @@ sip::sip_account to_account(store::sip_account_row row) {
 
 sip_service::sip_service(asio::io_context& io, const config::sip_settings& settings,
                          std::vector<call::number_route> numbers, call::media_factory& media,
-                         unsigned threads, store::db_pool& pool, core::metrics_registry& metrics)
+                         unsigned threads, store::db_pool& pool, core::metrics_registry& metrics,
+                         call::flow_services flows)
     : io_(io),
       strand_(asio::make_strand(io)),
       settings_(settings),
@@ -107,7 +108,7 @@ sip_service::sip_service(asio::io_context& io, const config::sip_settings& setti
               std::move(numbers),
               [this](std::string_view extension) { return accounts_.find(extension).has_value(); },
               to_prefix_routes(settings)),
-          to_call_settings(settings)),
+          to_call_settings(settings), std::move(flows)),
       flush_timer_(strand_),
       housekeeping_timer_(strand_) {
   user_agent_.attach(stack_);
@@ -312,6 +313,7 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
   const std::pair<const char*, std::uint64_t call::call_stats::*> outcomes[] = {
       {"started", &call::call_stats::started_total},
       {"answered_locally", &call::call_stats::answered_locally_total},
+      {"flow_started", &call::call_stats::flows_started_total},
       {"bridged", &call::call_stats::bridged_total},
       {"transferred", &call::call_stats::transferred_total},
       {"failed", &call::call_stats::failed_total},

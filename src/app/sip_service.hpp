@@ -32,7 +32,7 @@ class sip_service {
   /// outlive the service.
   sip_service(boost::asio::io_context& io, const config::sip_settings& settings,
               std::vector<call::number_route> numbers, call::media_factory& media, unsigned threads,
-              store::db_pool& pool, core::metrics_registry& metrics);
+              store::db_pool& pool, core::metrics_registry& metrics, call::flow_services flows);
   ~sip_service();
   sip_service(const sip_service&) = delete;
   sip_service& operator=(const sip_service&) = delete;

@@ -134,8 +134,10 @@ std::vector<call::number_route> to_number_routes(const std::vector<config::did_s
         target.what = call::call_target::kind::announcement;
         break;
       case config::did_settings::target_kind::flow:
+        target.what = call::call_target::kind::flow;
+        break;
       case config::did_settings::target_kind::queue:
-        target.what = call::call_target::kind::answer_locally;
+        target.what = call::call_target::kind::queue;
         break;
     }
     target.record = record && did.record;

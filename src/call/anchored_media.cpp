@@ -147,6 +147,10 @@ class anchored_session final : public media_session, media::call_media_listener,
 
   void stop_playing(leg_side side) override { media_->stop_playing(index(side)); }
 
+  [[nodiscard]] std::shared_ptr<const media::prompt> hold_music() const override {
+    return info_.hold_music;
+  }
+
   bool on_info(leg_side side, std::string_view content_type, std::string_view body) override {
     const auto key = media::parse_dtmf_info(content_type, body);
     if (!key) return false;

@@ -6,6 +6,7 @@
 #include "callcenterd/media/dtmf.hpp"
 #include "callcenterd/sip/header_values.hpp"
 #include "callcenterd/sip/user_agent.hpp"
+#include "flow_link.hpp"
 
 namespace callcenterd::call::detail {
 
@@ -25,7 +26,8 @@ call::call(std::shared_ptr<call_context> context, sip::received_message invite,
                           .record = target_.record,
                           .hold_music = target_.hold_music})),
       ring_timer_(strand_),
-      probe_timer_(strand_) {
+      probe_timer_(strand_),
+      flow_timer_(strand_) {
   auto tag = sip::new_token();
   if (auto d = sip::dialog_from_request(invite, tag)) {
     caller_.dialog = std::move(*d);
@@ -73,8 +75,11 @@ void call::start() {
   }
   caller_.timer = timer.timer;
   switch (target_.what) {
-    case call_target::kind::answer_locally:
-      answer_locally();
+    case call_target::kind::flow:
+      start_flow();
+      return;
+    case call_target::kind::queue:
+      start_queue();
       return;
     case call_target::kind::extension:
     case call_target::kind::trunk:
@@ -130,7 +135,8 @@ void call::dial_target() {
   }
 }
 
-void call::on_playback_done(leg_side side, bool /*interrupted*/) {
+void call::on_playback_done(leg_side side, bool interrupted) {
+  if (side == leg_side::caller && flow_) flow_->on_playback_done(interrupted);
   if (side != leg_side::caller || !greeting_ || finished_ || caller_.ended) return;
   greeting_ = false;
   if (target_.what == call_target::kind::announcement) {
@@ -143,6 +149,7 @@ void call::on_playback_done(leg_side side, bool /*interrupted*/) {
 void call::on_dtmf(leg_side side, char key) {
   spdlog::debug("call {}: key {} from the {}", caller_call_id(), key,
                 side == leg_side::caller ? "caller" : "callee");
+  if (side == leg_side::caller && flow_) flow_->on_key(key);
 }
 
 void call::answer_caller(std::string body) {
@@ -153,6 +160,7 @@ void call::answer_caller(std::string body) {
 }
 
 void call::refuse_caller(int status, std::string_view reason) {
+  if (give_back_to_flow()) return;
   // A caller we answered ourselves (a greeting, then a callee that failed) is sent a BYE.
   if (caller_.answered) send_bye(caller_);
   if (!caller_.answered && !caller_.ended) {
@@ -241,6 +249,8 @@ void call::finish_if_done() {
   finished_ = true;
   ring_timer_.cancel();
   probe_timer_.cancel();
+  flow_timer_.cancel();
+  if (flow_) flow_->on_caller_gone();
   // The session timers' waits hold the call: let them go now.
   for (auto* which : {&caller_, callee_ ? &*callee_ : nullptr}) {
     if (which != nullptr && which->timer_clock) which->timer_clock->cancel();

@@ -11,6 +11,7 @@
 #include "call_context.hpp"
 #include "callcenterd/call/dial_plan.hpp"
 #include "callcenterd/call/media_session.hpp"
+#include "callcenterd/ivr/flow_session.hpp"
 #include "callcenterd/sip/dialog.hpp"
 #include "session_timer.hpp"
 
@@ -94,8 +95,11 @@ struct device {
   sip::flow path;
 };
 
+class flow_link;
+
 /// One call: the caller's leg, at most one callee leg at a time, the media session between
-/// them. Every member function runs on the call's strand; the manager reaches it by posting.
+/// them, and the flow the caller walks before a callee answers. Every member function runs on
+/// the call's strand; the manager reaches it by posting.
 class call final : public std::enable_shared_from_this<call>, media_session_listener {
  public:
   call(std::shared_ptr<call_context> context, sip::received_message invite,
@@ -202,6 +206,19 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   void probe_legs();
   void on_probe_answer(const std::string& call_id, const sip::client_event& event);
 
+  // Flows and queue DIDs (call_flow.cpp).
+  friend class flow_link;
+  /// Answers the caller and starts the flow target_.name.
+  void start_flow();
+  /// Answers the caller and hands it to the queue target_.name (a DID that names a queue).
+  void start_queue();
+  /// Rings what a flow (or a queue DID) hands the caller to, while the caller hears music
+  /// (a queue) or ringback; a failure goes back to the flow (give_back_to_flow).
+  void connect_caller(const ivr::connect_target& target);
+  /// The target a flow handed the caller to failed: the caller stays, the flow goes on. False
+  /// when no flow waits for it (the caller is then hung up on as before).
+  bool give_back_to_flow();
+
   // Shared helpers (call.cpp).
   /// Answers the caller here; false when that failed and the caller was refused.
   bool answer_locally();
@@ -261,6 +278,11 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   boost::asio::steady_timer probe_timer_;
   bool probes_scheduled_ = false;
   bool greeting_ = false;  ///< the caller hears the greeting; the target rings after it
+  std::unique_ptr<flow_link> flow_link_;
+  std::unique_ptr<ivr::flow_session> flow_;
+  boost::asio::steady_timer flow_timer_;
+  /// A flow or queue DID rings a target for the caller, who was answered here already.
+  bool connecting_ = false;
 };
 
 }  // namespace callcenterd::call::detail

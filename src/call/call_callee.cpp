@@ -168,6 +168,12 @@ void call::on_callee_answer(const sip::received_message& response) {
   }
   count(context_->bridged);
   spdlog::info("call {}: bridged to {}", caller_call_id(), target_.name);
+  if (connecting_) {
+    // The caller, answered here, waited with music or ringback: now it talks.
+    connecting_ = false;
+    media_->stop_playing(leg_side::caller);
+    if (flow_) flow_->on_connected(true);
+  }
   // A caller answered here already (after a greeting) has its session with us.
   if (!caller_.answered) answer_caller(std::move(*answer));
 }

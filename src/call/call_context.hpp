@@ -14,7 +14,8 @@ namespace callcenterd::call::detail {
 struct call_context {
   call_context(boost::asio::io_context& io_context, sip::sip_stack& sip_stack,
                sip::request_authenticator& auth, const sip::registrar& bindings,
-               media_factory& media_sessions, dial_plan routes, call_settings call_limits)
+               media_factory& media_sessions, dial_plan routes, call_settings call_limits,
+               flow_services flow_parts)
       : io(io_context),
         stack(sip_stack),
         authenticator(auth),
@@ -22,6 +23,7 @@ struct call_context {
         media(media_sessions),
         plan(std::move(routes)),
         settings(std::move(call_limits)),
+        flows(std::move(flow_parts)),
         trusted(settings.trusted_sources),
         limits(settings.max_calls, settings.max_call_rate_per_source) {}
 
@@ -32,6 +34,7 @@ struct call_context {
   media_factory& media;
   const dial_plan plan;
   const call_settings settings;
+  const flow_services flows;
   const address_set trusted;
   admission limits;
   call_index index;
@@ -39,6 +42,7 @@ struct call_context {
 
   std::atomic<std::uint64_t> started{0};
   std::atomic<std::uint64_t> answered_locally{0};
+  std::atomic<std::uint64_t> flows_started{0};
   std::atomic<std::uint64_t> bridged{0};
   std::atomic<std::uint64_t> transferred{0};
   std::atomic<std::uint64_t> failed{0};

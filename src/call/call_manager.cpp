@@ -26,9 +26,10 @@ void post_to(const std::shared_ptr<detail::call>& target, Fn fn) {
 call_manager::call_manager(asio::io_context& io, sip::sip_stack& stack,
                            sip::request_authenticator& authenticator,
                            const sip::registrar& registrar, media_factory& media, dial_plan plan,
-                           call_settings settings)
+                           call_settings settings, flow_services flows)
     : context_(std::make_shared<detail::call_context>(io, stack, authenticator, registrar, media,
-                                                      std::move(plan), std::move(settings))) {}
+                                                      std::move(plan), std::move(settings),
+                                                      std::move(flows))) {}
 
 // The index owns the calls and each call holds the context: clearing the index breaks that
 // cycle. The stack is stopped by now, so no message reaches a call after this.
@@ -137,6 +138,7 @@ call_stats call_manager::stats() const {
   out.active = ctx.limits.active();
   out.started_total = load(ctx.started);
   out.answered_locally_total = load(ctx.answered_locally);
+  out.flows_started_total = load(ctx.flows_started);
   out.bridged_total = load(ctx.bridged);
   out.transferred_total = load(ctx.transferred);
   out.failed_total = load(ctx.failed);

@@ -9,6 +9,9 @@
 
 #include "callcenterd/call/dial_plan.hpp"
 #include "callcenterd/call/media_session.hpp"
+#include "callcenterd/ivr/flow_channel.hpp"
+#include "callcenterd/ivr/flow_set.hpp"
+#include "callcenterd/media/speech.hpp"
 #include "callcenterd/sip/digest_client.hpp"
 #include "callcenterd/sip/registrar.hpp"
 #include "callcenterd/sip/stack.hpp"
@@ -51,11 +54,27 @@ struct call_settings {
   std::vector<trunk_endpoint> trunks;
 };
 
+/// What calls that run flows (and DIDs that name a queue) use. Every function is called from
+/// call strands, so each must be thread-safe.
+struct flow_services {
+  /// The flow set in force: a call takes it once, when its flow starts.
+  std::function<std::shared_ptr<const ivr::flow_set>()> current_flows;
+  /// Renders the speech of flow prompts; null: spoken pieces are skipped.
+  media::speech_service* speech = nullptr;
+  /// Writes one step of a caller's way through a flow (the event log); may be empty.
+  std::function<void(const std::string& call_uuid, const ivr::flow_step& step)> record_step;
+  /// The extension each queue rings until the ACD runs queues: queue name to extension.
+  std::vector<std::pair<std::string, std::string>> queue_extensions;
+  /// What a caller handed to an extension or a number hears while it rings; null: silence.
+  std::shared_ptr<const media::prompt> ringback;
+};
+
 /// Counters for /metrics. Totals only grow.
 struct call_stats {
   std::uint64_t active = 0;
   std::uint64_t started_total = 0;           ///< INVITEs that became calls
   std::uint64_t answered_locally_total = 0;  ///< calls the daemon answered itself
+  std::uint64_t flows_started_total = 0;     ///< calls that started a flow
   std::uint64_t bridged_total = 0;           ///< calls a callee answered
   std::uint64_t transferred_total = 0;       ///< blind transfers completed
   std::uint64_t failed_total = 0;            ///< calls that ended unanswered
@@ -74,7 +93,8 @@ class call_manager final : public sip::dialog_handler {
  public:
   call_manager(boost::asio::io_context& io, sip::sip_stack& stack,
                sip::request_authenticator& authenticator, const sip::registrar& registrar,
-               media_factory& media, dial_plan plan, call_settings settings);
+               media_factory& media, dial_plan plan, call_settings settings,
+               flow_services flows = {});
   /// Releases the calls still running; stop the stack first.
   ~call_manager() override;
   call_manager(const call_manager&) = delete;

@@ -15,14 +15,15 @@ namespace callcenterd::call {
 /// designated members it needs ({.what = kind::extension, .name = "1001"}).
 struct call_target {
   enum class kind {
-    answer_locally,  ///< an entry point (flow or queue): the call answers the caller itself
-    extension,       ///< ring the registered devices of an extension and bridge
-    trunk,           ///< call `number` out through the trunk `name` and bridge
-    reject,          ///< answer `status` with `reason`
-    announcement,    ///< answer, play the greeting, hang up
+    flow,          ///< answer the caller and run the flow `name`
+    queue,         ///< answer the caller and hand it to the queue `name`
+    extension,     ///< ring the registered devices of an extension and bridge
+    trunk,         ///< call `number` out through the trunk `name` and bridge
+    reject,        ///< answer `status` with `reason`
+    announcement,  ///< answer, play the greeting, hang up
   };
   kind what = kind::reject;
-  /// The flow or queue name (answer_locally), the extension (extension) or the trunk (trunk).
+  /// The flow (flow), the queue (queue), the extension (extension) or the trunk (trunk).
   std::string name{};
   std::string number{};  ///< what is dialled out (trunk)
   int status = 404;

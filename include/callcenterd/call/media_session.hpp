@@ -67,6 +67,9 @@ class media_session {
     return false;
   }
   virtual void stop_playing(leg_side /*side*/) {}
+  /// The music this call's held parties hear (its DID's class or the default); null when
+  /// there is none or nothing can play.
+  [[nodiscard]] virtual std::shared_ptr<const media::prompt> hold_music() const { return nullptr; }
   /// A SIP INFO from `side`: true when its body was a key (application/dtmf-relay or
   /// application/dtmf), which then reaches the listener.
   virtual bool on_info(leg_side /*side*/, std::string_view /*content_type*/,

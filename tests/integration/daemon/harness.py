@@ -103,12 +103,14 @@ class PrivateCluster:
         self._run("remove")
 
 
+# Holds a caller until they hang up (ten tries of a minute each), as the call tests want of
+# a DID answered here; `1` hears the greeting again.
 MAIN_FLOW = """flows:
   main:
     start: greeting
     nodes:
-      greeting: {play: "Hello.", next: end}
-      end: {hangup: }
+      greeting: {play: "Hello.", next: hold}
+      hold: {menu: "Press 1.", options: {"1": greeting}, timeout: 1m, retries: 10}
 """
 
 

@@ -12,7 +12,7 @@ REFUSED = 'callcenterd_flow_reloads_total{result="refused"}'
 
 # The harness's flow, edited: one word (valid), then a target misspelt (refused).
 GOOD = MAIN_FLOW.replace("Hello.", "Hello again.")
-BROKEN = GOOD.replace("next: end", "next: ned")
+BROKEN = GOOD.replace("next: hold", "next: hodl")
 
 
 class FlowReloadTest(DaemonTestCase):
@@ -33,7 +33,7 @@ class FlowReloadTest(DaemonTestCase):
         d.write_flow("main.yaml", BROKEN)
         self.sighup_until(REFUSED, 1)
         d.wait_for_log(f"{self.flow_file}:5:46: flows.main.nodes.greeting.next: the target "
-                       "'ned' is not a node of flow 'main'")
+                       "'hodl' is not a node of flow 'main'")
         d.wait_for_log(f"flows (version {int(started)}) stay in force")
         self.assertEqual(d.metric(VERSION), started)
         self.assertEqual(d.metric(APPLIED), 0)

@@ -122,9 +122,10 @@ class LocalAnswerTest(CallTestCase):
         self.wait_for_no_calls()
         self.assertIn("no session refresh", self.daemon.log())
 
-    def test_the_queue_did_answers_over_tcp_too(self):
-        self.call("uac_call.xml", "8001", transport="t1")
+    def test_a_flow_did_answers_over_tcp_too(self):
+        self.call("uac_call.xml", "8000", transport="t1")
         self.assertEqual(self.calls("answered_locally"), 1)
+        self.assertEqual(self.calls("flow_started"), 1)
         self.wait_for_no_calls()
 
 

@@ -37,6 +37,7 @@ class SipTestCase(DaemonTestCase):
     sip_yaml = ""
     extra_yaml = ""
     daemon_env = {}
+    flow_files = {}  # name -> text, written to the daemon's flow directory before it starts
 
     def setUp(self):
         super().setUp()
@@ -46,6 +47,8 @@ class SipTestCase(DaemonTestCase):
         self.addCleanup(self.daemon.stop)
         self.migrate()
         psql_file(self.db.conninfo, DEMO_SQL)
+        for name, text in self.flow_files.items():
+            self.daemon.write_flow(name, text)
         self.daemon.start(extra_env=self.daemon_env)
         self.daemon.wait_until(lambda: (self.daemon.metric("callcenterd_sip_accounts") or 0) >= 5,
                                what="SIP accounts loaded")

@@ -7,7 +7,7 @@ namespace {
 
 dial_plan demo_plan() {
   std::vector<number_route> numbers{
-      {"8000", {.what = call_target::kind::answer_locally, .name = "main"}},
+      {"8000", {.what = call_target::kind::flow, .name = "main"}},
       {"8002", {.what = call_target::kind::extension, .name = "1003"}},
   };
   std::vector<prefix_route> prefixes{{"0", "national"}, {"00", "international"}, {"+", "intl"}};
@@ -18,7 +18,7 @@ dial_plan demo_plan() {
 
 TEST(dial_plan, configured_numbers_come_before_extensions) {
   const auto plan = demo_plan();
-  EXPECT_EQ(plan.route("8000").what, call_target::kind::answer_locally);
+  EXPECT_EQ(plan.route("8000").what, call_target::kind::flow);
   EXPECT_EQ(plan.route("8000").name, "main");
   const auto to_extension = plan.route("8002");
   EXPECT_EQ(to_extension.what, call_target::kind::extension);
@@ -45,7 +45,7 @@ TEST(dial_plan, the_longest_trunk_prefix_wins_and_calls_from_trunks_never_go_out
   EXPECT_EQ(plan.route("0044123").name, "international");
   EXPECT_EQ(plan.route("+44123").name, "intl");
   EXPECT_EQ(plan.route("0301234567", true).what, call_target::kind::reject);
-  EXPECT_EQ(plan.route("8000", true).what, call_target::kind::answer_locally);
+  EXPECT_EQ(plan.route("8000", true).what, call_target::kind::flow);
 }
 
 }  // namespace

@@ -1,0 +1,137 @@
+#pragma once
+
+// The state of one flow_session and the coroutine that walks its nodes. Reports from the call
+// (on_key, on_speech, ...) only change this state and wake the coroutine; the coroutine reads
+// the state after every wake-up, so a report that comes before anyone waits for it is not
+// lost.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "callcenterd/ivr/flow_session.hpp"
+
+namespace callcenterd::ivr {
+
+/// How a flow (or a node) ended.
+enum class flow_exit : std::uint8_t {
+  next,      ///< a node: go on to `target` (empty: the flow ends there)
+  returned,  ///< the flow ended or returned: back to the caller flow, or hang up at the top
+  left,      ///< the caller left the IVR (connected, hung up, gone): stop everything
+  replaced,  ///< a transfer to another flow: the whole stack gives way to `replacement`
+};
+
+struct node_outcome {
+  flow_exit exit = flow_exit::next;
+  const config::flow_text* target = nullptr;
+
+  static node_outcome go(const config::flow_text& to) { return {flow_exit::next, &to}; }
+  static node_outcome leave() { return {flow_exit::left, nullptr}; }
+};
+
+/// The kind key of a node as written in flow files ("play", "menu", ...).
+std::string_view node_kind_name(const config::flow_node_body& body);
+
+/// What a prompt's playing ended with.
+enum class prompt_end : std::uint8_t { played, interrupted, gone };
+
+/// What was wrong with the last answer to a menu or collect.
+enum class input_failure : std::uint8_t { none, invalid, no_input };
+
+/// Why a wait for a key ended.
+enum class key_wait : std::uint8_t { key, timeout, gone };
+
+struct flow_session::impl : std::enable_shared_from_this<impl> {
+  impl(strand_type s, flow_channel& c, flow_session_settings flow_settings);
+
+  // The coroutine (flow_session.cpp).
+  boost::asio::awaitable<void> run();
+  boost::asio::awaitable<flow_exit> run_flow(const config::flow_settings& flow, std::size_t depth);
+  boost::asio::awaitable<node_outcome> run_node(const config::flow_settings& flow,
+                                                const config::flow_node_settings& node,
+                                                std::size_t depth);
+  boost::asio::awaitable<node_outcome> connect(const config::flow_settings& flow,
+                                               const config::flow_node_settings& node,
+                                               connect_target target,
+                                               const config::flow_text& on_failure);
+
+  // Prompts (flow_prompts.cpp).
+  /// Plays the pieces in turn; a key stops them when `interruptible`, and keys typed ahead
+  /// skip them altogether.
+  boost::asio::awaitable<prompt_end> play(const config::flow_settings& flow,
+                                          const config::prompt_settings& prompt,
+                                          bool interruptible);
+
+  // Input (flow_input.cpp).
+  /// Plays `prompt`, after `invalid` or `no_input` when the last answer was wrong or missing;
+  /// false when the caller is gone.
+  boost::asio::awaitable<bool> ask(const config::flow_settings& flow, input_failure last,
+                                   const config::prompt_settings& prompt,
+                                   const config::prompt_settings& invalid,
+                                   const config::prompt_settings& no_input);
+  boost::asio::awaitable<node_outcome> menu(const config::flow_settings& flow,
+                                            const config::flow_node_settings& node,
+                                            const config::menu_node& menu);
+  boost::asio::awaitable<node_outcome> collect(const config::flow_settings& flow,
+                                               const config::flow_node_settings& node,
+                                               const config::collect_node& collect);
+  /// The next key typed ahead, or the first one within `timeout`.
+  boost::asio::awaitable<key_wait> next_key(std::chrono::milliseconds timeout, char& key);
+
+  // Waiting (flow_session.cpp).
+  /// Suspends until `ready()` holds or the caller is gone; false when gone.
+  boost::asio::awaitable<bool> wait_until(std::function<bool()> ready);
+  void wake();
+  std::uint64_t arm_timer(std::chrono::milliseconds after);
+
+  // Expressions.
+  [[nodiscard]] evaluation_context context() const;
+  /// The value of `text`'s expression; null, and a `failed` step, when it fails.
+  value evaluate(const config::flow_settings& flow, const config::flow_node_settings& node,
+                 const config::flow_text& text);
+  /// `text`'s template rendered; nullopt, and a `failed` step, when a part fails.
+  std::optional<std::string> render(const config::flow_settings& flow,
+                                    const config::flow_node_settings& node,
+                                    const config::flow_text& text);
+  void step(flow_step::kind what, const config::flow_settings& flow,
+            const config::flow_node_settings& node, std::string detail = {});
+  /// Ends the call with `reason` (a hangup node, or the end of the top flow).
+  void hang_up(const config::flow_settings& flow, const config::flow_node_settings* node,
+               std::string_view reason);
+
+  strand_type strand;
+  flow_channel* channel;  ///< null once the caller is gone
+  flow_session_settings settings;
+  std::unordered_map<std::string, value> variables;
+  boost::asio::steady_timer wake_signal;
+
+  bool started = false;
+  bool finished = false;
+  bool gone = false;
+  // Keys pressed while the flow listens, oldest first; a menu or collect takes them.
+  std::string typed_ahead;
+  bool listening = true;
+  // Playing: set by play(), cleared by on_playback_done.
+  bool playing = false;
+  bool interrupted = false;
+  std::uint64_t next_token = 1;
+  std::uint64_t timer_token = 0;
+  bool timer_fired = false;
+  // Speech asked for and not yet played: empty until it is rendered (null when it failed).
+  std::unordered_map<std::uint64_t, std::optional<std::shared_ptr<const media::prompt>>> speech;
+  std::optional<bool> connected;
+  const config::flow_settings* replacement = nullptr;
+  // Where the caller is now, for the step recorded when they hang up.
+  const config::flow_settings* current_flow = nullptr;
+  const config::flow_node_settings* current_node = nullptr;
+  std::string previous_node;
+};
+
+}  // namespace callcenterd::ivr

@@ -1,0 +1,241 @@
+// The session handle, the waiting machinery and the walk from node to node.
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <exception>
+
+#include "flow_runtime.hpp"
+
+namespace callcenterd::ivr {
+
+namespace asio = boost::asio;
+using config::flow_node_settings;
+using config::flow_settings;
+using config::flow_text;
+
+std::string_view to_string(flow_step::kind kind) {
+  switch (kind) {
+    case flow_step::kind::entered:
+      return "entered";
+    case flow_step::kind::key:
+      return "key";
+    case flow_step::kind::no_input:
+      return "no_input";
+    case flow_step::kind::invalid:
+      return "invalid";
+    case flow_step::kind::branch:
+      return "branch";
+    case flow_step::kind::failed:
+      return "failed";
+    case flow_step::kind::left:
+      return "left";
+    case flow_step::kind::hung_up:
+      return "hung_up";
+    case flow_step::kind::caller_gone:
+      return "caller_gone";
+  }
+  return "unknown";
+}
+
+// ---- the handle ----
+
+flow_session::flow_session(std::shared_ptr<impl> state) : impl_(std::move(state)) {}
+
+flow_session::~flow_session() { on_caller_gone(); }
+
+std::unique_ptr<flow_session> flow_session::create(strand_type strand, flow_channel& channel,
+                                                   flow_session_settings settings) {
+  auto state = std::make_shared<impl>(std::move(strand), channel, std::move(settings));
+  return std::unique_ptr<flow_session>(new flow_session(std::move(state)));
+}
+
+void flow_session::start() {
+  if (impl_->started) return;
+  impl_->started = true;
+  auto state = impl_;
+  asio::co_spawn(
+      state->strand, [state]() { return state->run(); },
+      [state](const std::exception_ptr& error) {
+        state->finished = true;
+        if (!error) return;
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          spdlog::error("flow {}: stopped by an error: {}", state->settings.flow, e.what());
+        }
+        if (state->channel != nullptr) state->channel->hang_up("flow error");
+      });
+}
+
+void flow_session::on_key(char key) {
+  auto& s = *impl_;
+  if (s.finished || !s.listening || s.typed_ahead.size() >= max_typed_ahead_keys) return;
+  s.typed_ahead.push_back(key);
+  s.wake();
+}
+
+void flow_session::on_playback_done(bool interrupted) {
+  auto& s = *impl_;
+  s.playing = false;
+  s.interrupted = s.interrupted || interrupted;
+  s.wake();
+}
+
+void flow_session::on_speech(std::uint64_t token, std::shared_ptr<const media::prompt> audio) {
+  const auto it = impl_->speech.find(token);
+  if (it == impl_->speech.end()) return;  // for a prompt that was cut short
+  it->second = std::move(audio);
+  impl_->wake();
+}
+
+void flow_session::on_timer(std::uint64_t token) {
+  if (token != impl_->timer_token) return;
+  impl_->timer_fired = true;
+  impl_->wake();
+}
+
+void flow_session::on_connected(bool connected) {
+  impl_->connected = connected;
+  impl_->wake();
+}
+
+void flow_session::on_caller_gone() {
+  auto& s = *impl_;
+  if (s.gone) return;
+  // The node the caller was in is where they gave up. Recorded now: once this returns the
+  // call may be gone, and the coroutine must not reach it any more.
+  if (s.started && !s.finished && s.current_flow != nullptr && s.current_node != nullptr) {
+    s.step(flow_step::kind::caller_gone, *s.current_flow, *s.current_node);
+  }
+  s.gone = true;
+  s.channel = nullptr;
+  s.wake();
+}
+
+bool flow_session::running() const { return impl_->started && !impl_->finished && !impl_->gone; }
+
+value flow_session::variable(std::string_view name) const {
+  const auto it = impl_->variables.find(std::string(name));
+  return it == impl_->variables.end() ? value{} : it->second;
+}
+
+// ---- waiting ----
+
+flow_session::impl::impl(strand_type s, flow_channel& c, flow_session_settings flow_settings)
+    : strand(std::move(s)), channel(&c), settings(std::move(flow_settings)), wake_signal(strand) {
+  if (!settings.clock) settings.clock = [] { return std::chrono::system_clock::now(); };
+  for (auto& [name, v] : settings.variables) variables[name] = v;
+}
+
+void flow_session::impl::wake() { wake_signal.cancel(); }
+
+asio::awaitable<bool> flow_session::impl::wait_until(std::function<bool()> ready) {
+  // The signal never expires by itself: reports cancel it. Every report changes the state
+  // before it wakes, and the state is read before each wait, so none is missed.
+  while (!gone && !ready()) {
+    wake_signal.expires_at(asio::steady_timer::time_point::max());
+    co_await wake_signal.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  co_return !gone;
+}
+
+std::uint64_t flow_session::impl::arm_timer(std::chrono::milliseconds after) {
+  timer_token = next_token++;
+  timer_fired = false;
+  if (channel != nullptr) channel->start_timer(timer_token, after);
+  return timer_token;
+}
+
+// ---- expressions and steps ----
+
+evaluation_context flow_session::impl::context() const {
+  return evaluation_context{.lookup =
+                                [this](std::string_view name) {
+                                  const auto it = variables.find(std::string(name));
+                                  return it == variables.end() ? value{} : it->second;
+                                },
+                            .now = settings.clock()};
+}
+
+value flow_session::impl::evaluate(const flow_settings& flow, const flow_node_settings& node,
+                                   const flow_text& text) {
+  auto result = settings.flows->expr(text).evaluate(context());
+  if (auto* v = std::get_if<value>(&result)) return std::move(*v);
+  const auto& reason = std::get<evaluation_error>(result).reason;
+  spdlog::warn("flow {}: {}:{}: {}: {}", flow.name, text.file, text.line, text.key_path, reason);
+  step(flow_step::kind::failed, flow, node, text.key_path + ": " + reason);
+  return {};
+}
+
+std::optional<std::string> flow_session::impl::render(const flow_settings& flow,
+                                                      const flow_node_settings& node,
+                                                      const flow_text& text) {
+  auto result = settings.flows->text(text).render(context());
+  if (auto* s = std::get_if<std::string>(&result)) return std::move(*s);
+  const auto& reason = std::get<evaluation_error>(result).reason;
+  spdlog::warn("flow {}: {}:{}: {}: {}", flow.name, text.file, text.line, text.key_path, reason);
+  step(flow_step::kind::failed, flow, node, text.key_path + ": " + reason);
+  return std::nullopt;
+}
+
+void flow_session::impl::step(flow_step::kind what, const flow_settings& flow,
+                              const flow_node_settings& node, std::string detail) {
+  if (channel == nullptr) return;
+  channel->record_step(flow_step{.what = what,
+                                 .flow = flow.name,
+                                 .node = node.name,
+                                 .detail = std::move(detail),
+                                 .at = settings.clock()});
+}
+
+void flow_session::impl::hang_up(const flow_settings& flow, const flow_node_settings* node,
+                                 std::string_view reason) {
+  if (channel == nullptr) return;
+  if (node != nullptr) step(flow_step::kind::hung_up, flow, *node, std::string(reason));
+  channel->hang_up(reason);
+}
+
+// ---- the walk ----
+
+asio::awaitable<void> flow_session::impl::run() {
+  const auto* flow = settings.flows->find(settings.flow);
+  if (flow == nullptr) {
+    spdlog::error("flow {}: not in the flow set; hanging up", settings.flow);
+    if (channel != nullptr) channel->hang_up("no such flow");
+    co_return;
+  }
+  while (flow != nullptr) {
+    const auto exit = co_await run_flow(*flow, 0);
+    if (exit == flow_exit::replaced) {
+      flow = std::exchange(replacement, nullptr);
+      continue;
+    }
+    // The top flow ran to its end: nothing more for the caller here.
+    if (exit == flow_exit::returned && !gone) hang_up(*flow, nullptr, "flow ended");
+    break;
+  }
+}
+
+asio::awaitable<flow_exit> flow_session::impl::run_flow(const flow_settings& flow,
+                                                        std::size_t depth) {
+  const auto* node = &settings.flows->start(flow);
+  while (node != nullptr) {
+    if (gone) co_return flow_exit::left;
+    current_flow = &flow;
+    current_node = node;
+    // What the node reads as previous_node is the one the caller came from.
+    if (!previous_node.empty()) variables["previous_node"] = value(previous_node);
+    step(flow_step::kind::entered, flow, *node, std::string(node_kind_name(node->body)));
+    const auto outcome = co_await run_node(flow, *node, depth);
+    if (gone) co_return flow_exit::left;
+    previous_node = node->name;
+    if (outcome.exit != flow_exit::next) co_return outcome.exit;
+    node = outcome.target != nullptr ? settings.flows->node(*outcome.target) : nullptr;
+  }
+  co_return flow_exit::returned;
+}
+
+}  // namespace callcenterd::ivr
