@@ -53,4 +53,12 @@ ON CONFLICT (number) DO UPDATE
     SET target_kind = EXCLUDED.target_kind, target = EXCLUDED.target,
         description = EXCLUDED.description;
 
+-- What the demo flow's option 3 reads back: 6123 4567 has 1,250.75 yuan.
+INSERT INTO demo_accounts (account_number, holder, balance) VALUES
+    ('61234567', 'Li Wei', 1250.75),
+    ('62345678', 'Zhang Min', 0.00),
+    ('63456789', 'Wang Fang', 98000.50)
+ON CONFLICT (account_number) DO UPDATE
+    SET holder = EXCLUDED.holder, balance = EXCLUDED.balance;
+
 COMMIT;

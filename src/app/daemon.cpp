@@ -31,6 +31,7 @@
 #include "config_reloader.hpp"
 #include "demo_exposure.hpp"
 #include "flow_loading.hpp"
+#include "flow_lookups.hpp"
 #include "flow_registry.hpp"
 #include "flow_step_event.hpp"
 #include "io_thread.hpp"
@@ -132,13 +133,18 @@ class daemon {
 
  private:
   // What calls that run flows use: the set in force, speech, the event log for their steps,
-  // and the extension each queue rings until the ACD runs queues.
+  // the database for their lookups, and the extension each queue rings until the ACD runs
+  // queues.
   call::flow_services flow_services() {
     call::flow_services out;
     out.current_flows = [this] { return flows_.current(); };
     out.speech = &media_->speech();
     out.record_step = [this](const std::string& call_uuid, const ivr::flow_step& step) {
       events_->append(flow_step_event(call_uuid, step));
+    };
+    out.lookup = [this](const config::query_settings& query, std::vector<ivr::value> parameters,
+                        std::function<void(ivr::lookup_result)> done) {
+      run_flow_lookup(pool_, query, std::move(parameters), std::move(done));
     };
     for (const auto& queue : settings_.queues) {
       out.queue_extensions.emplace_back(queue.name, queue.extension);

@@ -61,6 +61,23 @@ void flow_link::connect(const ivr::connect_target& target) {
              [self = owner_.shared_from_this(), target] { self->connect_caller(target); });
 }
 
+void flow_link::lookup(std::uint64_t token, const config::query_settings& query,
+                       std::vector<ivr::value> parameters) {
+  auto deliver = [weak = owner_.weak_from_this(), token](ivr::lookup_result result) {
+    auto self = weak.lock();
+    if (!self) return;
+    asio::post(self->strand_, [self, token, result = std::move(result)]() mutable {
+      if (self->flow_) self->flow_->on_lookup(token, std::move(result));
+    });
+  };
+  const auto& run = owner_.context_->flows.lookup;
+  if (!run) {
+    deliver(ivr::lookup_result{.error = "no database for lookups"});
+    return;
+  }
+  run(query, std::move(parameters), std::move(deliver));
+}
+
 void flow_link::hang_up(std::string_view reason) {
   asio::post(owner_.strand_, [self = owner_.shared_from_this(), why = std::string(reason)] {
     spdlog::info("call {}: the flow ends the call ({})", self->caller_call_id(), why);

@@ -17,6 +17,8 @@ class flow_link final : public ivr::flow_channel {
   void speak(std::uint64_t token, std::string text, media::speech_language language) override;
   void start_timer(std::uint64_t token, std::chrono::milliseconds after) override;
   void connect(const ivr::connect_target& target) override;
+  void lookup(std::uint64_t token, const config::query_settings& query,
+              std::vector<ivr::value> parameters) override;
   void hang_up(std::string_view reason) override;
   void record_step(const ivr::flow_step& step) override;
 

@@ -16,8 +16,8 @@ namespace detail {
 
 namespace {
 
-/// An error for each of `items` (flows, calendars) whose name an earlier one took, with where
-/// the first one is: names are one namespace per kind across the whole set.
+/// An error for each of `items` (flows, calendars, queries) whose name an earlier one took, with
+/// where the first one is: names are one namespace per kind across the whole set.
 template <class Items>
 void check_unique_names(const Items& items, std::string_view what,
                         std::vector<config_error>& errors) {
@@ -41,22 +41,9 @@ text_check name_check(std::string what) {
 }
 
 void read_flow_file(section_reader& root, flow_set_settings& out) {
-  for (auto& [name, in] : root.named_sections("calendars", name_check("calendar"))) {
-    calendar_settings calendar;
-    calendar.name = name;
-    calendar.at = in.position(name);
-    read_calendar(in, calendar);
-    in.finish();
-    out.calendars.push_back(std::move(calendar));
-  }
-  for (auto& [name, in] : root.named_sections("flows", name_check("flow"))) {
-    flow_settings flow;
-    flow.name = name;
-    flow.at = in.position(name);
-    read_flow(in, flow);
-    in.finish();
-    out.flows.push_back(std::move(flow));
-  }
+  read_named(root, "calendars", "calendar", out.calendars, read_calendar);
+  read_named(root, "queries", "query", out.queries, read_query);
+  read_named(root, "flows", "flow", out.flows, read_flow);
 }
 
 }  // namespace detail
@@ -80,6 +67,7 @@ flow_load_result load_flow_texts(const std::vector<std::pair<std::string, std::s
   }
   detail::check_unique_names(set.flows, "flow", all);
   detail::check_unique_names(set.calendars, "calendar", all);
+  detail::check_unique_names(set.queries, "query", all);
   if (!all.empty()) return flow_load_result(std::move(all));
   return flow_load_result(std::move(set));
 }

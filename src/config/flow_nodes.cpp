@@ -14,9 +14,9 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 // In the order of flow_node_body's alternatives.
-constexpr std::array<std::string_view, 12> node_kinds = {
-    "play",     "menu",  "collect",  "set",  "branch", "switch",
-    "schedule", "queue", "transfer", "call", "return", "hangup"};
+constexpr std::array<std::string_view, 13> node_kinds = {
+    "play",  "menu",     "collect", "set",    "branch", "switch", "schedule",
+    "queue", "transfer", "call",    "return", "hangup", "lookup"};
 static_assert(node_kinds.size() == std::variant_size_v<flow_node_body>);
 
 std::string key_check(std::string_view text) {
@@ -179,6 +179,17 @@ void read_hangup(section_reader& in, hangup_node& out) {
   if (auto raw = in.raw("hangup"); raw && !raw->node.IsNull()) in.text("hangup", out.reason);
 }
 
+void read_lookup(section_reader& in, lookup_node& out) {
+  in.located_text("lookup", out.query, token_check);
+  in.located_list("with", out.parameters, not_empty);
+  in.text("into", out.into, variable_name_check);
+  if (in.required("found", "lookup needs found: node")) target(in, "found", out.found);
+  if (in.required("not_found", "lookup needs not_found: node")) {
+    target(in, "not_found", out.not_found);
+  }
+  target(in, "error", out.error);
+}
+
 }  // namespace
 
 void read_flow_node(section_reader& in, flow_node_settings& out) {
@@ -193,7 +204,7 @@ void read_flow_node(section_reader& in, flow_node_settings& out) {
   if (kinds != 1) {
     in.errors().add(in.mark(), in.path(),
                     kinds == 0 ? "a node needs a kind: one of play, menu, collect, set, branch, "
-                                 "switch, schedule, queue, transfer, call, return, hangup"
+                                 "switch, schedule, queue, transfer, call, return, hangup, lookup"
                                : "a node has exactly one kind; this one has several");
     if (kinds == 0) return;  // finish() names the unknown keys, with a likely kind
   }
@@ -231,8 +242,11 @@ void read_flow_node(section_reader& in, flow_node_settings& out) {
     case 10:
       out.body.emplace<return_node>();
       break;
-    default:
+    case 11:
       read_hangup(in, out.body.emplace<hangup_node>());
+      break;
+    default:
+      read_lookup(in, out.body.emplace<lookup_node>());
       break;
   }
 }
@@ -241,14 +255,7 @@ void read_flow(section_reader& in, flow_settings& out) {
   in.text("language", out.language, language_check);
   if (in.required("start", "a flow needs start: node")) in.located_text("start", out.start);
   if (!in.has("nodes")) in.fail("nodes", "a flow needs nodes");
-  for (auto& [name, node_reader] : in.named_sections("nodes", name_check("node"))) {
-    flow_node_settings node;
-    node.name = name;
-    node.at = node_reader.position(name);
-    read_flow_node(node_reader, node);
-    node_reader.finish();
-    out.nodes.push_back(std::move(node));
-  }
+  read_named(in, "nodes", "node", out.nodes, read_flow_node);
 }
 
 }  // namespace callcenterd::config::detail

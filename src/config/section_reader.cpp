@@ -274,17 +274,26 @@ std::vector<section_reader> section_reader::list(std::string_view key) {
 
 bool section_reader::text_list(std::string_view key, std::vector<std::string>& out,
                                const text_check& check) {
+  std::vector<flow_text> located;
+  if (!located_list(key, located, check)) return false;
+  out.clear();
+  for (auto& item : located) out.push_back(std::move(item.text));
+  return true;
+}
+
+bool section_reader::located_list(std::string_view key, std::vector<flow_text>& out,
+                                  const text_check& check) {
   const entry* e = claim(key);
   if (e == nullptr || e->value.IsNull()) return false;
   if (!e->value.IsSequence()) {
     value_error(*e, "expected a list, got " + describe(e->value));
     return false;
   }
-  std::vector<std::string> values;
+  std::vector<flow_text> values;
   bool ok = true;
   for (std::size_t i = 0; i < e->value.size(); ++i) {
     const YAML::Node item = e->value[i];
-    const std::string path = key_path(key) + "[" + std::to_string(i) + "]";
+    std::string path = key_path(key) + "[" + std::to_string(i) + "]";
     if (!item.IsScalar()) {
       errors_->add(item.Mark(), path, "expected a string, got " + describe(item));
       ok = false;
@@ -297,7 +306,7 @@ bool section_reader::text_list(std::string_view key, std::vector<std::string>& o
         continue;
       }
     }
-    values.push_back(item.Scalar());
+    values.push_back(errors_->locate(item.Mark(), std::move(path), item.Scalar()));
   }
   if (ok) out = std::move(values);
   return ok;

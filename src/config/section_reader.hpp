@@ -111,6 +111,9 @@ class section_reader {
   std::vector<section_reader> list(std::string_view key);
   /// A list of scalars, each passed to `check`; refused elements are errors at their position.
   bool text_list(std::string_view key, std::vector<std::string>& out, const text_check& check = {});
+  /// text_list() with where each element stands (paths like `with[1]`), for expressions.
+  bool located_list(std::string_view key, std::vector<flow_text>& out,
+                    const text_check& check = {});
   /// Any scalar with where it stands, for text that later checks (expressions, names of nodes)
   /// refer to by position.
   bool located_text(std::string_view key, flow_text& out, const text_check& check = {});

@@ -31,6 +31,7 @@ class flow_compiler {
   std::vector<flow_problem> run() {
     load_calendars();
     for (const auto& flow : set_.settings_.flows) set_.flows_.emplace(flow.name, &flow);
+    for (const auto& query : set_.settings_.queries) set_.queries_.emplace(query.name, &query);
     for (const auto& flow : set_.settings_.flows) compile(flow);
     if (problems_.empty()) {
       for (const auto& flow : set_.settings_.flows) {
@@ -143,11 +144,28 @@ class flow_compiler {
       if (!set_.flows_.contains(call->flow.text)) {
         fail(call->flow, "no flow " + in_quotes(call->flow.text) + " to call");
       }
+    } else if (const auto* lookup = std::get_if<config::lookup_node>(&node.body)) {
+      check_lookup(*lookup);
     } else if (const auto* transfer = std::get_if<config::transfer_node>(&node.body)) {
       if (transfer->what == config::transfer_node::kind::flow &&
           !set_.flows_.contains(transfer->target.text)) {
         fail(transfer->target, "no flow " + in_quotes(transfer->target.text) + " to transfer to");
       }
+    }
+  }
+
+  void check_lookup(const config::lookup_node& lookup) {
+    const auto it = set_.queries_.find(lookup.query.text);
+    if (it == set_.queries_.end()) {
+      fail(lookup.query, "no query " + in_quotes(lookup.query.text) + " in the flow files");
+      return;
+    }
+    const auto wanted = it->second->parameters;
+    if (lookup.parameters.size() != wanted) {
+      fail(lookup.query, "the query " + in_quotes(lookup.query.text) + " takes " +
+                             std::to_string(wanted) + " parameter(s) ($1..$" +
+                             std::to_string(wanted) + "); with: gives " +
+                             std::to_string(lookup.parameters.size()));
     }
   }
 
@@ -196,6 +214,10 @@ const std::shared_ptr<const media::prompt>& flow_set::audio(const config::flow_t
 
 const calendar& flow_set::calendar_named(std::string_view name) const {
   return calendars_.at(std::string(name));
+}
+
+const config::query_settings& flow_set::query_named(std::string_view name) const {
+  return *queries_.at(std::string(name));
 }
 
 }  // namespace callcenterd::ivr

@@ -31,9 +31,9 @@ std::string_view state_name(calendar_state state) {
 }  // namespace
 
 std::string_view node_kind_name(const config::flow_node_body& body) {
-  static constexpr std::string_view names[] = {"play",     "menu",   "collect",  "set",
-                                               "branch",   "switch", "schedule", "queue",
-                                               "transfer", "call",   "return",   "hangup"};
+  static constexpr std::string_view names[] = {
+      "play",  "menu",     "collect", "set",    "branch", "switch", "schedule",
+      "queue", "transfer", "call",    "return", "hangup", "lookup"};
   static_assert(std::size(names) == std::variant_size_v<config::flow_node_body>);
   return names[body.index()];
 }
@@ -135,12 +135,56 @@ asio::awaitable<node_outcome> flow_session::impl::run_node(const flow_settings& 
     if (exit != flow_exit::returned) co_return node_outcome{exit, nullptr};
     co_return node_outcome::go(call->next);
   }
+  if (const auto* lookup_node = std::get_if<config::lookup_node>(&node.body)) {
+    const auto outcome = co_await lookup(flow, node, *lookup_node);
+    co_return outcome;
+  }
   if (std::holds_alternative<config::return_node>(node.body)) {
     co_return node_outcome{flow_exit::returned, nullptr};
   }
   const auto& hangup = std::get<config::hangup_node>(node.body);
   hang_up(flow, &node, hangup.reason.empty() ? "normal" : hangup.reason);
   co_return node_outcome::leave();
+}
+
+asio::awaitable<node_outcome> flow_session::impl::lookup(const flow_settings& flow,
+                                                         const flow_node_settings& node,
+                                                         const config::lookup_node& lookup) {
+  if (channel == nullptr) co_return node_outcome::leave();
+  const auto& query = settings.flows->query_named(lookup.query.text);
+  std::vector<value> parameters;
+  parameters.reserve(lookup.parameters.size());
+  for (const auto& text : lookup.parameters) parameters.push_back(evaluate(flow, node, text));
+  const auto& on_error = lookup.error.empty() ? lookup.not_found : lookup.error;
+  lookup_token = next_token++;
+  looked_up.reset();
+  channel->lookup(lookup_token, query, std::move(parameters));
+  // The database gets the query's timeout, and so does the caller's wait: a pool that is
+  // backed up does not hold the caller beyond it.
+  arm_timer(query.timeout);
+  const bool present = co_await wait_until([this] { return looked_up || timer_fired; });
+  lookup_token = 0;
+  if (!present) co_return node_outcome::leave();
+  if (!looked_up) {
+    step(flow_step::kind::failed, flow, node, "query " + query.name + " timed out");
+    co_return node_outcome::go(on_error);
+  }
+  timer_token = 0;
+  auto result = std::move(*looked_up);
+  looked_up.reset();
+  if (result.what == lookup_result::kind::failed) {
+    spdlog::warn("flow {}: query {} failed: {}", flow.name, query.name, result.error);
+    step(flow_step::kind::failed, flow, node, "query " + query.name + " failed");
+    co_return node_outcome::go(on_error);
+  }
+  if (result.what == lookup_result::kind::not_found) {
+    step(flow_step::kind::branch, flow, node, "not_found");
+    co_return node_outcome::go(lookup.not_found);
+  }
+  const auto& prefix = lookup.into.empty() ? query.name : lookup.into;
+  for (auto& [column, v] : result.columns) variables[prefix + "." + column] = std::move(v);
+  step(flow_step::kind::branch, flow, node, "found");
+  co_return node_outcome::go(lookup.found);
 }
 
 asio::awaitable<node_outcome> flow_session::impl::connect(const flow_settings& flow,

@@ -57,6 +57,9 @@ struct flow_session::impl : std::enable_shared_from_this<impl> {
   boost::asio::awaitable<node_outcome> run_node(const config::flow_settings& flow,
                                                 const config::flow_node_settings& node,
                                                 std::size_t depth);
+  boost::asio::awaitable<node_outcome> lookup(const config::flow_settings& flow,
+                                              const config::flow_node_settings& node,
+                                              const config::lookup_node& lookup);
   boost::asio::awaitable<node_outcome> connect(const config::flow_settings& flow,
                                                const config::flow_node_settings& node,
                                                connect_target target,
@@ -127,6 +130,8 @@ struct flow_session::impl : std::enable_shared_from_this<impl> {
   // Speech asked for and not yet played: empty until it is rendered (null when it failed).
   std::unordered_map<std::uint64_t, std::optional<std::shared_ptr<const media::prompt>>> speech;
   std::optional<bool> connected;
+  std::uint64_t lookup_token = 0;
+  std::optional<lookup_result> looked_up;
   const config::flow_settings* replacement = nullptr;
   // Where the caller is now, for the step recorded when they hang up.
   const config::flow_settings* current_flow = nullptr;

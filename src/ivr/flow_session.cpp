@@ -102,6 +102,12 @@ void flow_session::on_connected(bool connected) {
   impl_->wake();
 }
 
+void flow_session::on_lookup(std::uint64_t token, lookup_result result) {
+  if (token != impl_->lookup_token) return;  // one that took too long and was given up
+  impl_->looked_up = std::move(result);
+  impl_->wake();
+}
+
 void flow_session::on_caller_gone() {
   auto& s = *impl_;
   if (s.gone) return;

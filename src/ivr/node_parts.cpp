@@ -65,6 +65,13 @@ struct collector {
   void operator()(const call_flow_node& n) { go(n.next); }
   void operator()(const return_node&) {}
   void operator()(const hangup_node&) { out.waits = true; }
+  void operator()(const lookup_node& n) {
+    for (const auto& parameter : n.parameters) out.expressions.push_back(&parameter);
+    go(n.found);
+    go(n.not_found);
+    go(n.error);
+    out.waits = true;  // for the database
+  }
 };
 
 }  // namespace

@@ -14,8 +14,8 @@ struct node_parts {
   std::vector<const config::flow_text*> expressions;
   std::vector<const config::flow_text*> templates;
   std::vector<const config::prompt_settings*> prompts;
-  /// It waits for the caller or for time to pass (a prompt, keys, a queue, a transfer, the
-  /// end). A cycle of nodes that all don't would spin without end.
+  /// It waits for the caller or for time to pass (a prompt, keys, a queue, a transfer, a
+  /// lookup, the end). A cycle of nodes that all don't would spin without end.
   bool waits = false;
 };
 

@@ -63,6 +63,11 @@ struct flow_services {
   media::speech_service* speech = nullptr;
   /// Writes one step of a caller's way through a flow (the event log); may be empty.
   std::function<void(const std::string& call_uuid, const ivr::flow_step& step)> record_step;
+  /// Runs a lookup node's query on the database; `done` may be called on any thread. Empty:
+  /// every lookup fails.
+  std::function<void(const config::query_settings& query, std::vector<ivr::value> parameters,
+                     std::function<void(ivr::lookup_result)> done)>
+      lookup;
   /// The extension each queue rings until the ACD runs queues: queue name to extension.
   std::vector<std::pair<std::string, std::string>> queue_extensions;
   /// What a caller handed to an extension or a number hears while it rings; null: silence.

@@ -170,9 +170,21 @@ struct hangup_node {
   bool operator==(const hangup_node&) const = default;
 };
 
+/// Runs a named database query; the first row's columns become variables `into.column`.
+struct lookup_node {
+  flow_text query;                    ///< a query of the flow files' `queries:`
+  std::vector<flow_text> parameters;  ///< expressions for $1, $2, ... in order
+  std::string into;                   ///< the variables' prefix; empty: the query's name
+  flow_text found;
+  flow_text not_found;
+  /// The database failed or did not answer within the query's timeout; empty: not_found.
+  flow_text error;
+  bool operator==(const lookup_node&) const = default;
+};
+
 using flow_node_body = std::variant<play_node, menu_node, collect_node, set_node, branch_node,
                                     switch_node, schedule_node, queue_node, transfer_node,
-                                    call_flow_node, return_node, hangup_node>;
+                                    call_flow_node, return_node, hangup_node, lookup_node>;
 
 struct flow_node_settings {
   std::string name;
@@ -207,11 +219,23 @@ struct calendar_settings {
   bool operator==(const calendar_settings&) const = default;
 };
 
+/// A named, parameterized query that `lookup` nodes run on the database: one SELECT whose
+/// parameters are $1..$n, never SQL built from text. It runs read-only, within its timeout.
+struct query_settings {
+  std::string name;
+  flow_text at;
+  flow_text sql;
+  unsigned parameters = 0;  ///< n, the highest $n in the SQL
+  std::chrono::milliseconds timeout{2000};
+  bool operator==(const query_settings&) const = default;
+};
+
 /// Every flow file of a directory, read together: a reload takes all of them or none.
 struct flow_set_settings {
   std::filesystem::path directory;
   std::vector<std::string> files;  ///< read, in name order
   std::vector<calendar_settings> calendars;
+  std::vector<query_settings> queries;
   std::vector<flow_settings> flows;
   bool operator==(const flow_set_settings&) const = default;
 };

@@ -10,7 +10,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "callcenterd/config/flow_settings.hpp"
+#include "callcenterd/ivr/expression.hpp"
 #include "callcenterd/media/prompt.hpp"
 #include "callcenterd/media/speech.hpp"
 
@@ -25,6 +29,17 @@ struct connect_target {
   std::int64_t priority = 0;  ///< queue: higher is served first
 
   friend bool operator==(const connect_target&, const connect_target&) = default;
+};
+
+/// What a lookup's query gave.
+struct lookup_result {
+  enum class kind : std::uint8_t { found, not_found, failed };
+  kind what = kind::failed;
+  /// found: the first row's columns, in order, as values (integers and booleans as such,
+  /// null as null, everything else as text).
+  std::vector<std::pair<std::string, value>> columns{};
+  /// failed: why, for the log.
+  std::string error{};
 };
 
 /// One step of a caller's way through the flows, for the event log: reports count calls per
@@ -68,6 +83,10 @@ class flow_channel {
   /// Hands the caller on; on_connected(true) when connected (the flow's part is over), or
   /// on_connected(false) when the target could not be reached (busy, no answer, unknown).
   virtual void connect(const connect_target& target) = 0;
+  /// Runs `query` with `parameters` ($1..$n) on the database, read-only and within the
+  /// query's timeout; on_lookup(token, result) follows.
+  virtual void lookup(std::uint64_t token, const config::query_settings& query,
+                      std::vector<value> parameters) = 0;
   /// Ends the call from our side.
   virtual void hang_up(std::string_view reason) = 0;
   /// A step of the caller's way through the flow.

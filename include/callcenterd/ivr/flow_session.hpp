@@ -55,6 +55,7 @@ class flow_session {
   void on_speech(std::uint64_t token, std::shared_ptr<const media::prompt> audio);
   void on_timer(std::uint64_t token);
   void on_connected(bool connected);
+  void on_lookup(std::uint64_t token, lookup_result result);
   /// The caller has gone (hung up, or the call was ended elsewhere): the step where they gave
   /// up is recorded now, and from then on the flow touches the channel no more; it stops at
   /// its next wake-up.

@@ -59,6 +59,8 @@ class flow_set {
       const config::flow_text& text) const;
   /// A calendar by name (checked to exist when a schedule names it).
   [[nodiscard]] const calendar& calendar_named(std::string_view name) const;
+  /// A query by name (checked to exist, with as many parameters as its lookups give).
+  [[nodiscard]] const config::query_settings& query_named(std::string_view name) const;
 
   /// Counts sets made in this process, so logs and events tell versions apart.
   [[nodiscard]] std::uint64_t version() const { return version_; }
@@ -82,6 +84,7 @@ class flow_set {
   std::unordered_map<const config::flow_text*, text_template> templates_;
   std::unordered_map<const config::flow_text*, std::shared_ptr<const media::prompt>> audio_;
   std::unordered_map<std::string, calendar> calendars_;
+  std::unordered_map<std::string, const config::query_settings*> queries_;
   std::uint64_t version_ = 0;
 };
 

@@ -1,6 +1,7 @@
 """Callers walk the call flows through the real daemon: a scripted phone with an RTP peer
-presses keys as RFC 4733 events, hears the prompts spoken, and is handed to a queue's
-extension or hung up on; every step lands in the event log. The demo flow (config/flows) runs
+presses keys as RFC 4733 events, hears the prompts spoken (a balance read from PostgreSQL
+among them), and is handed to a queue's extension or hung up on; every step lands in the
+event log. The demo flow (config/flows) runs
 as shipped; test flows cover account entry, a closed calendar and a reload mid-call."""
 import os
 import signal
@@ -134,6 +135,26 @@ class DemoFlowTest(IvrTestCase):
                                      ("hours", "branch", "open")], steps)
         self.assertIn(("main_menu", "key", "2"), steps)
         self.assertEqual(self.calls("flow_started"), 1)
+
+    def test_key_3_reads_back_the_balance_of_an_account_after_an_unknown_one(self):
+        phone, audio, dialog = self.call_flow("8000")
+        self.wait_for_step("main_menu", "entered")
+        self.press(audio, "3")
+        self.wait_for_step("account", "entered")
+        self.press(audio, "99999999#")  # no such account in demo_accounts
+        self.wait_for_step("find_account", "branch", "not_found")
+        self.wait_for_step("account", "entered", count=2)
+        self.press(audio, "61234567#")
+        self.wait_for_step("find_account", "branch", "found")
+        self.wait_for_step("read_balance", "entered")
+        since = time.monotonic()
+        self.wait_for_step("main_menu", "entered", count=2)
+        # "The balance of account six one two three four five six seven is 1250.75 yuan."
+        heard = audio.received_samples(since=since)
+        self.assertGreater(len(heard), 8000 * 4, "the balance took less than 4 s to say")
+        self.assertGreater(rms(heard), 200, "the balance was not spoken")
+        self.assertEqual(phone.hang_up(dialog), 200)
+        self.wait_for_no_calls()
 
     def test_a_wrong_key_is_apologised_for_and_a_caller_who_hangs_up_is_recorded(self):
         phone, audio, dialog = self.call_flow("8000")

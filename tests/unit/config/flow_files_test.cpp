@@ -256,6 +256,70 @@ TEST(flow_files, calendar_mistakes_are_each_named) {
   EXPECT_EQ(result.errors()[5].key_path, "calendars.office.holidays[1]");
 }
 
+TEST(flow_files, queries_and_lookups_read_their_keys) {
+  const auto result = load(R"(queries:
+  balance:
+    sql: "SELECT holder, balance FROM accounts WHERE number = $1 AND branch = $2"
+    timeout: 500ms
+flows:
+  f:
+    start: find
+    nodes:
+      find:
+        lookup: balance
+        with: [account, "'north'"]
+        into: acct
+        found: a
+        not_found: b
+        error: c
+      a: {hangup: }
+      b: {hangup: }
+      c: {hangup: }
+)");
+  ASSERT_TRUE(result.ok()) << dump(result);
+  const auto& set = result.flows();
+  ASSERT_EQ(set.queries.size(), 1u);
+  EXPECT_EQ(set.queries[0].name, "balance");
+  EXPECT_EQ(set.queries[0].parameters, 2u);
+  EXPECT_EQ(set.queries[0].timeout, 500ms);
+  const auto& lookup = std::get<lookup_node>(node(set.flows[0], "find").body);
+  EXPECT_EQ(lookup.query.text, "balance");
+  ASSERT_EQ(lookup.parameters.size(), 2u);
+  EXPECT_EQ(lookup.parameters[1].text, "'north'");
+  EXPECT_EQ(lookup.parameters[1].key_path, "flows.f.nodes.find.with[1]");
+  EXPECT_EQ(lookup.into, "acct");
+  EXPECT_EQ(lookup.error.text, "c");
+}
+
+TEST(flow_files, a_query_is_one_select_with_numbered_parameters) {
+  const auto reason_of = [](const std::string& sql) {
+    return single_error("queries:\n  q:\n    sql: \"" + sql + "\"\n").reason;
+  };
+  EXPECT_NE(reason_of("DELETE FROM accounts").find("one SELECT"), std::string::npos);
+  EXPECT_NE(reason_of("SELECT 1; DROP TABLE accounts").find("one statement"), std::string::npos);
+  EXPECT_NE(reason_of("SELECT $1, $3").find("$1 to $3 without a gap"), std::string::npos);
+  EXPECT_NE(reason_of("SELECT $$x$$").find("dollar quotes"), std::string::npos);
+  EXPECT_NE(reason_of("SELECT $17").find("at most 16"), std::string::npos);
+  EXPECT_NE(reason_of("SELECT 'open").find("not closed"), std::string::npos);
+  // Quoted text and comments are not read as SQL: their ';' and '$' are harmless.
+  const auto ok = load("queries:\n  q:\n    sql: \"SELECT 'a;$b' -- c;\\n, $1;\"\n");
+  ASSERT_TRUE(ok.ok()) << dump(ok);
+  EXPECT_EQ(ok.flows().queries[0].parameters, 1u);
+}
+
+TEST(flow_files, a_lookup_needs_its_branches) {
+  const auto result = load(R"(flows:
+  f:
+    start: find
+    nodes:
+      find: {lookup: q, with: "account", found: find}
+)");
+  ASSERT_EQ(result.errors().size(), 2u) << dump(result);
+  const auto all = dump(result);
+  EXPECT_NE(all.find("with: expected a list"), std::string::npos) << all;
+  EXPECT_NE(all.find("lookup needs not_found"), std::string::npos) << all;
+}
+
 TEST(flow_files, yaml_syntax_errors_name_the_file_and_line) {
   const auto e = single_error("flows:\n  f: [\n");
   EXPECT_EQ(e.file, "f.yaml");

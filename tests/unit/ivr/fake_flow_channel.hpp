@@ -55,6 +55,10 @@ class fake_flow_channel : public flow_channel {
     timer_after = after;
   }
   void connect(const connect_target& target) override { connects.push_back(target); }
+  void lookup(std::uint64_t token, const config::query_settings& query,
+              std::vector<value> parameters) override {
+    lookups.push_back({token, query.name, std::move(parameters)});
+  }
   void hang_up(std::string_view reason) override { hangups.emplace_back(reason); }
   void record_step(const flow_step& step) override { steps.push_back(step); }
 
@@ -78,6 +82,11 @@ class fake_flow_channel : public flow_channel {
   /// The flow's timer runs out.
   void fire_timer() {
     session_->on_timer(timer_token);
+    run();
+  }
+  /// The last lookup's answer comes back.
+  void answer_lookup(lookup_result result) {
+    session_->on_lookup(lookups.back().token, std::move(result));
     run();
   }
   void answer_connect(bool connected) {
@@ -115,6 +124,12 @@ class fake_flow_channel : public flow_channel {
   std::uint64_t timer_token = 0;
   std::chrono::milliseconds timer_after{0};
   std::vector<connect_target> connects;
+  struct lookup_request {
+    std::uint64_t token;
+    std::string query;
+    std::vector<value> parameters;
+  };
+  std::vector<lookup_request> lookups;
   std::vector<std::string> hangups;
   std::vector<flow_step> steps;
 

@@ -266,6 +266,61 @@ TEST_F(flow_session_test, without_a_terminator_the_input_ends_at_the_full_count)
   EXPECT_EQ(channel_.hangups, std::vector<std::string>{"ok"});
 }
 
+constexpr auto lookup_flow = R"yaml(queries:
+  balance:
+    sql: "SELECT holder, balance FROM accounts WHERE number = $1"
+    timeout: 1500ms
+flows:
+  main:
+    start: find
+    nodes:
+      find:
+        lookup: balance
+        with: ["'6' + did"]
+        into: acct
+        found: found
+        not_found: missing
+        error: broken
+      found: {play: "${acct.holder} has ${acct.balance}."}
+      missing: {hangup: missing}
+      broken: {hangup: broken}
+)yaml";
+
+TEST_F(flow_session_test, a_lookup_that_finds_a_row_sets_its_columns_as_variables) {
+  start(lookup_flow);
+  ASSERT_EQ(channel_.lookups.size(), 1u);
+  EXPECT_EQ(channel_.lookups[0].query, "balance");
+  EXPECT_EQ(channel_.lookups[0].parameters, std::vector<value>{value("68000")});
+  EXPECT_EQ(channel_.timer_after, 1500ms);  // the query's timeout bounds the wait
+  channel_.answer_lookup(
+      lookup_result{.what = lookup_result::kind::found,
+                    .columns = {{"holder", value("Li Wei")}, {"balance", value("1250.75")}}});
+  EXPECT_EQ(session_->variable("acct.holder"), value("Li Wei"));
+  EXPECT_EQ(channel_.texts(), std::vector<std::string>{"Li Wei has 1250.75."});
+  EXPECT_EQ(channel_.steps_of(kind::branch), std::vector<std::string>{"find:found"});
+}
+
+TEST_F(flow_session_test, a_lookup_without_a_row_goes_to_not_found) {
+  start(lookup_flow);
+  channel_.answer_lookup(lookup_result{.what = lookup_result::kind::not_found});
+  EXPECT_EQ(channel_.hangups, std::vector<std::string>{"missing"});
+}
+
+TEST_F(flow_session_test, a_failed_or_late_lookup_goes_to_error_and_a_late_answer_is_dropped) {
+  start(lookup_flow);
+  channel_.answer_lookup(lookup_result{.what = lookup_result::kind::failed, .error = "boom"});
+  EXPECT_EQ(channel_.hangups, std::vector<std::string>{"broken"});
+
+  channel_.hangups.clear();
+  start(lookup_flow);
+  channel_.fire_timer();
+  EXPECT_EQ(channel_.hangups, std::vector<std::string>{"broken"});
+  EXPECT_EQ(channel_.steps_of(kind::failed).back(), "find:query balance timed out");
+  channel_.answer_lookup(lookup_result{.what = lookup_result::kind::found});  // too late
+  EXPECT_EQ(channel_.hangups, std::vector<std::string>{"broken"});
+  EXPECT_TRUE(session_->variable("acct.holder").is_null());
+}
+
 TEST_F(flow_session_test, schedules_branch_on_the_calendar_at_the_clocks_time) {
   const std::string text = R"yaml(calendars:
   office:

@@ -154,6 +154,24 @@ TEST(flow_set, unknown_calendar_queue_and_flows_are_named) {
   EXPECT_TRUE(mentions(problems[3], "no flow 'elsewhere' to transfer to"));
 }
 
+TEST(flow_set, a_lookup_names_a_defined_query_with_as_many_parameters) {
+  const auto problems = problems_of(R"yaml(queries:
+  balance:
+    sql: "SELECT balance FROM accounts WHERE number = $1 AND branch = $2"
+flows:
+  f:
+    start: a
+    nodes:
+      a: {lookup: balance, with: [account], found: b, not_found: b}
+      b: {lookup: balances, with: [account], found: c, not_found: c, error: c}
+      c: {hangup: }
+)yaml");
+  ASSERT_EQ(problems.size(), 2u) << dump(problems);
+  EXPECT_TRUE(mentions(problems[0], "takes 2 parameter(s) ($1..$2); with: gives 1"));
+  EXPECT_TRUE(mentions(problems[1], "no query 'balances'"));
+  EXPECT_EQ(problems[1].key_path, "flows.f.nodes.b.lookup");
+}
+
 TEST(flow_set, a_missing_or_bad_prompt_file_is_refused_with_its_path) {
   const auto problems = problems_of(
       "flows:\n  f:\n    start: a\n    nodes:\n      a:\n        play: {file: missing.wav}\n");
