@@ -182,7 +182,12 @@ asio::awaitable<node_outcome> flow_session::impl::lookup(const flow_settings& fl
     co_return node_outcome::go(lookup.not_found);
   }
   const auto& prefix = lookup.into.empty() ? query.name : lookup.into;
-  for (auto& [column, v] : result.columns) variables[prefix + "." + column] = std::move(v);
+  for (auto& [column, v] : result.columns) {
+    std::string name = prefix;
+    name += '.';
+    name += column;
+    variables[std::move(name)] = std::move(v);
+  }
   step(flow_step::kind::branch, flow, node, "found");
   co_return node_outcome::go(lookup.found);
 }
