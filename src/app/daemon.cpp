@@ -105,7 +105,8 @@ class daemon {
         service_metrics_(std::in_place, metrics_, pool_, *events_, readiness_),
         media_(std::in_place, settings_, *events_, metrics_),
         sip_(std::in_place, io_, settings_.sip, media_->number_routes(), media_->factory(),
-             thread_count(settings_.service), pool_, metrics_, flow_services()),
+             thread_count(settings_.service), pool_, metrics_, flow_services(),
+             media_->blocked_treatment()),
         notifier_(io_),
         signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
 

@@ -112,7 +112,19 @@ media_service::media_service(const config::daemon_settings& settings, store::eve
   speech_service_ = std::make_unique<media::speech_service>(*speech_);
   ringback_ = media::make_ringback();
   for (const auto& did : settings_.dids) {
-    if (auto greeting = load_greeting(did)) greetings_.emplace_back(did.number, greeting);
+    auto greeting = load_greeting(did.greeting, did.greeting_language, did.greeting_prompt,
+                                  "DID " + did.number);
+    if (greeting) greetings_.emplace_back(did.number, greeting);
+  }
+  const auto& blocklist = settings_.blocklist;
+  blocked_.greeting = load_greeting(blocklist.greeting, blocklist.greeting_language,
+                                    blocklist.greeting_prompt, "blocklist");
+  if (blocked_.greeting) {
+    blocked_.what = call::call_target::kind::announcement;
+    blocked_.record = false;
+  } else {
+    blocked_.what = call::call_target::kind::reject;
+    blocked_.status = blocklist.status;
   }
   for (const auto& hold_class : settings_.media.hold_classes) {
     hold_classes_.emplace_back(hold_class.name,
@@ -144,18 +156,19 @@ media_service::media_service(const config::daemon_settings& settings, store::eve
 
 media_service::~media_service() { stop(); }
 
-std::shared_ptr<const media::prompt> media_service::load_greeting(const config::did_settings& did) {
-  if (!did.greeting_prompt.empty()) {
+std::shared_ptr<const media::prompt> media_service::load_greeting(
+    const std::string& text, const std::string& language_name,
+    const std::filesystem::path& recorded, const std::string& owner) {
+  if (!recorded.empty()) {
     // A recorded prompt takes precedence over the text; it must be readable all the same.
-    return blocking_load_prompt(prompt_path(settings_, did.greeting_prompt));
+    return blocking_load_prompt(prompt_path(settings_, recorded));
   }
-  if (did.greeting.empty()) return nullptr;
+  if (text.empty()) return nullptr;
   const auto language =
-      media::parse_speech_language(did.greeting_language).value_or(media::speech_language::english);
-  auto samples = speech_->blocking_render(did.greeting, language);
+      media::parse_speech_language(language_name).value_or(media::speech_language::english);
+  auto samples = speech_->blocking_render(text, language);
   if (!samples) {
-    throw std::runtime_error("DID " + did.number +
-                             ": cannot say the greeting: " + samples.error().message());
+    throw std::runtime_error(owner + ": cannot say the greeting: " + samples.error().message());
   }
   return media::prompt::from_samples(std::move(*samples));
 }

@@ -34,6 +34,8 @@ class media_service {
   call::media_factory& factory() { return *factory_; }
   /// Says what flows only know during a call; any thread.
   media::speech_service& speech() { return *speech_service_; }
+  /// What a caller on the blocklist gets: a refusal, or the blocklist's greeting.
+  [[nodiscard]] const call::call_target& blocked_treatment() const { return blocked_; }
   /// What a caller hears while a phone rings for it.
   [[nodiscard]] std::shared_ptr<const media::prompt> ringback() const { return ringback_; }
   /// The DIDs' routes, each with its greeting, its music on hold and whether it is recorded.
@@ -43,7 +45,12 @@ class media_service {
   void stop();
 
  private:
-  std::shared_ptr<const media::prompt> load_greeting(const config::did_settings& did);
+  /// The recorded prompt, or else `text` said in `language`; null when neither is given.
+  /// Throws naming `owner` when it cannot be loaded or said.
+  std::shared_ptr<const media::prompt> load_greeting(const std::string& text,
+                                                     const std::string& language,
+                                                     const std::filesystem::path& recorded,
+                                                     const std::string& owner);
   void register_metrics(core::metrics_registry& metrics);
 
   config::daemon_settings settings_;
@@ -52,6 +59,7 @@ class media_service {
   std::unique_ptr<media::speech_synthesizer> speech_;
   std::unique_ptr<media::speech_service> speech_service_;
   std::shared_ptr<const media::prompt> ringback_;
+  call::call_target blocked_;
   recording::recording_writer recorder_;
   std::vector<std::pair<std::string, std::shared_ptr<const media::prompt>>> greetings_;
   /// media.hold_classes by name, each loaded once and shared by every call that holds.

@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <future>
 
+#include "callcenterd/store/caller_blocklist.hpp"
 #include "callcenterd/store/sip_directory.hpp"
 #include "sip_settings_mapping.hpp"
 
@@ -89,7 +90,7 @@ sip::sip_account to_account(store::sip_account_row row) {
 sip_service::sip_service(asio::io_context& io, const config::sip_settings& settings,
                          std::vector<call::number_route> numbers, call::media_factory& media,
                          unsigned threads, store::db_pool& pool, core::metrics_registry& metrics,
-                         call::flow_services flows)
+                         call::flow_services flows, call::call_target blocked)
     : io_(io),
       strand_(asio::make_strand(io)),
       settings_(settings),
@@ -108,7 +109,7 @@ sip_service::sip_service(asio::io_context& io, const config::sip_settings& setti
               std::move(numbers),
               [this](std::string_view extension) { return accounts_.find(extension).has_value(); },
               to_prefix_routes(settings)),
-          to_call_settings(settings), std::move(flows)),
+          to_call_settings(settings, std::move(blocked)), std::move(flows)),
       flush_timer_(strand_),
       housekeeping_timer_(strand_) {
   user_agent_.attach(stack_);
@@ -134,6 +135,7 @@ bool sip_service::start() {
   for (auto& registration : trunk_registrations_) registration->start();
   asio::post(strand_, [this] {
     load_directory();
+    load_blocklist();
     schedule_housekeeping();
   });
   return true;
@@ -259,6 +261,26 @@ void sip_service::load_directory() {
       }));
 }
 
+void sip_service::load_blocklist() {
+  pool_.async_run<std::vector<store::blocklist_row>>(
+      [now = std::chrono::system_clock::now()](pqxx::connection& c) {
+        return store::blocking_load_caller_blocklist(c, now);
+      },
+      asio::bind_executor(strand_, [this](boost::system::error_code ec,
+                                          const std::vector<store::blocklist_row>& rows) {
+        // Until the database answers, the list last read stays in force.
+        if (ec) return;
+        std::vector<call::caller_blocklist::entry> entries;
+        entries.reserve(rows.size());
+        for (const auto& row : rows) entries.push_back({row.pattern, row.reason});
+        if (entries.size() != calls_.blocklist_size()) {
+          spdlog::info("caller blocklist: {} entr{}", entries.size(),
+                       entries.size() == 1 ? "y" : "ies");
+        }
+        calls_.replace_blocklist(call::caller_blocklist(entries));
+      }));
+}
+
 void sip_service::schedule_housekeeping() {
   if (stopped_) return;
   housekeeping_timer_.expires_after(housekeeping_interval);
@@ -266,6 +288,7 @@ void sip_service::schedule_housekeeping() {
     if (ec || stopped_) return;
     registrar_.expire(std::chrono::system_clock::now());
     if (!restored_ || ++housekeeping_turns_ % directory_refresh_every == 0) load_directory();
+    load_blocklist();
     schedule_housekeeping();
   }));
 }
@@ -308,6 +331,8 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
             "Outbound registrations refused or unanswered", {{"trunk", trunk->name()}},
             [trunk] { return double(trunk->failures()); });
   }
+  gauge("callcenterd_caller_blocklist_entries", "Numbers and prefixes on the caller blocklist", {},
+        [this] { return double(calls_.blocklist_size()); });
   gauge("callcenterd_calls_active", "Calls in progress", {},
         [this] { return double(calls_.stats().active); });
   const std::pair<const char*, std::uint64_t call::call_stats::*> outcomes[] = {
@@ -320,6 +345,7 @@ void sip_service::register_metrics(core::metrics_registry& metrics) {
       {"refused_limit", &call::call_stats::refused_limit_total},
       {"refused_auth", &call::call_stats::refused_auth_total},
       {"not_found", &call::call_stats::not_found_total},
+      {"blocked", &call::call_stats::blocked_total},
       {"ended", &call::call_stats::ended_total}};
   outcome_counters("callcenterd_calls_total", "Calls by outcome", outcomes,
                    [this] { return calls_.stats(); });

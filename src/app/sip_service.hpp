@@ -32,7 +32,8 @@ class sip_service {
   /// outlive the service.
   sip_service(boost::asio::io_context& io, const config::sip_settings& settings,
               std::vector<call::number_route> numbers, call::media_factory& media, unsigned threads,
-              store::db_pool& pool, core::metrics_registry& metrics, call::flow_services flows);
+              store::db_pool& pool, core::metrics_registry& metrics, call::flow_services flows,
+              call::call_target blocked);
   ~sip_service();
   sip_service(const sip_service&) = delete;
   sip_service& operator=(const sip_service&) = delete;
@@ -65,6 +66,8 @@ class sip_service {
   void flush();
   void requeue(pending_map&& failed);
   void load_directory();
+  /// Reads the caller blocklist and puts it in force for new calls.
+  void load_blocklist();
   void schedule_housekeeping();
   void register_metrics(core::metrics_registry& metrics);
 

@@ -97,8 +97,9 @@ Peer trunk_peer(const config::sip_trunk_settings& trunk) {
 
 }  // namespace
 
-call::call_settings to_call_settings(const config::sip_settings& sip) {
+call::call_settings to_call_settings(const config::sip_settings& sip, call::call_target blocked) {
   call::call_settings out;
+  out.blocked = std::move(blocked);
   out.max_calls = sip.limits.max_calls;
   out.max_call_rate_per_source = sip.limits.max_call_rate_per_source;
   out.server_header = sip.user_agent;

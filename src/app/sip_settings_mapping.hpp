@@ -21,7 +21,8 @@ sip::stack_settings to_stack_settings(const config::sip_settings& sip, unsigned 
 sip::digest_settings to_digest_settings(const config::sip_settings& sip);
 sip::throttle_settings to_throttle_settings(const config::sip_auth_settings& auth);
 sip::registrar_settings to_registrar_settings(const config::sip_settings& sip);
-call::call_settings to_call_settings(const config::sip_settings& sip);
+/// `blocked` is what a caller on the blocklist gets (media_service builds it).
+call::call_settings to_call_settings(const config::sip_settings& sip, call::call_target blocked);
 std::vector<call::prefix_route> to_prefix_routes(const config::sip_settings& sip);
 // One per trunk whose registration is enabled.
 std::vector<sip::outbound_registration_settings> to_outbound_registrations(

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 
 #include "admission.hpp"
 #include "call_index.hpp"
@@ -40,6 +42,19 @@ struct call_context {
   call_index index;
   std::atomic<bool> stopping{false};
 
+  /// The blocklist in force; replaced whole, read by every new call.
+  std::shared_ptr<const caller_blocklist> blocklist() const {
+    const std::lock_guard lock(blocklist_mutex);
+    return blocklist_in_force;
+  }
+  void replace_blocklist(std::shared_ptr<const caller_blocklist> next) {
+    const std::lock_guard lock(blocklist_mutex);
+    blocklist_in_force.swap(next);
+  }
+  mutable std::mutex blocklist_mutex;
+  std::shared_ptr<const caller_blocklist> blocklist_in_force =
+      std::make_shared<const caller_blocklist>();
+
   std::atomic<std::uint64_t> started{0};
   std::atomic<std::uint64_t> answered_locally{0};
   std::atomic<std::uint64_t> flows_started{0};
@@ -49,6 +64,7 @@ struct call_context {
   std::atomic<std::uint64_t> refused_limit{0};
   std::atomic<std::uint64_t> refused_auth{0};
   std::atomic<std::uint64_t> not_found{0};
+  std::atomic<std::uint64_t> blocked{0};
   std::atomic<std::uint64_t> ended{0};
 };
 

@@ -7,6 +7,7 @@
 #include "call.hpp"
 #include "call_context.hpp"
 #include "callcenterd/sip/dialog.hpp"
+#include "callcenterd/sip/header_values.hpp"
 
 namespace callcenterd::call {
 
@@ -76,11 +77,26 @@ void call_manager::on_invite(sip::server_handle transaction, const sip::received
       return;
   }
   auto target = ctx.plan.route(request.request_uri().user, from_trunk);
+  // The blocklist comes before the route: a blocked caller never reaches a flow or a phone.
+  if (const auto from = sip::parse_name_addr(request.header("From").value_or(""))) {
+    if (const auto hit = ctx.blocklist()->find(from->uri.user)) {
+      count(ctx.blocked);
+      spdlog::info("call from {} blocked by the blocklist entry {}{}", from->uri.user, hit->pattern,
+                   hit->reason.empty() ? "" : " (" + hit->reason + ")");
+      target = ctx.settings.blocked;
+    }
+  }
   auto created = std::make_shared<detail::call>(context_, invite, transaction, std::move(target));
   ctx.index.add_dialog(created->caller_call_id(), created->caller_tag(), created);
   ctx.index.add_invite(transaction, created);
   post_to(created, [](detail::call& c) { c.start(); });
 }
+
+void call_manager::replace_blocklist(caller_blocklist blocklist) {
+  context_->replace_blocklist(std::make_shared<const caller_blocklist>(std::move(blocklist)));
+}
+
+std::size_t call_manager::blocklist_size() const { return context_->blocklist()->size(); }
 
 void call_manager::on_in_dialog_request(sip::server_handle transaction,
                                         const sip::received_message& request) {
@@ -139,6 +155,7 @@ call_stats call_manager::stats() const {
   out.started_total = load(ctx.started);
   out.answered_locally_total = load(ctx.answered_locally);
   out.flows_started_total = load(ctx.flows_started);
+  out.blocked_total = load(ctx.blocked);
   out.bridged_total = load(ctx.bridged);
   out.transferred_total = load(ctx.transferred);
   out.failed_total = load(ctx.failed);

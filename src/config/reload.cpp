@@ -119,6 +119,7 @@ std::vector<std::string> restart_required_changes(const daemon_settings& running
   changes.section_backstop("sip", before, rsip, nsip);
   changes.compare("dids", running.dids, next.dids);
   changes.compare("queues", running.queues, next.queues);
+  changes.compare("blocklist", running.blocklist, next.blocklist);
   // Media binds its port range and renders prompts at start; recordings in progress keep
   // the writer they opened with.
   changes.compare("media", running.media, next.media);

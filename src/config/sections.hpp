@@ -34,6 +34,8 @@ void read_recording(section_reader& in, recording_settings& out);
 void read_sip(section_reader& in, sip_settings& out);
 /// The top-level `queues:` list; reads from the root reader.
 void read_queues(section_reader& root, std::vector<queue_settings>& out);
+/// blocklist: the refusal status, or the greeting of an announcement.
+void read_blocklist(section_reader& in, blocklist_settings& out);
 /// The top-level `dids:` list; reads from the root reader. `hold_classes` and `queues` (read
 /// already) are the names a DID's hold_class and queue may give.
 void read_dids(section_reader& root, std::vector<did_settings>& out,

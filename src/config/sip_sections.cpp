@@ -250,6 +250,18 @@ void read_sip(section_reader& in, sip_settings& out) {
   }
 }
 
+void read_blocklist(section_reader& in, blocklist_settings& out) {
+  in.integer("status", out.status, 400, 699);
+  const bool spoken = in.text("greeting", out.greeting, greeting_check);
+  const bool recorded = in.path_or_empty("greeting_prompt", out.greeting_prompt);
+  if (in.text("greeting_language", out.greeting_language, language_check) && !spoken) {
+    in.fail("greeting_language", "greeting_language needs a greeting to say");
+  }
+  if ((spoken || recorded) && in.has("status")) {
+    in.fail("status", "a blocked caller is refused with a status or hears a greeting, not both");
+  }
+}
+
 void read_queues(section_reader& root, std::vector<queue_settings>& out) {
   std::set<std::string> names;
   for (auto& item : root.list("queues")) {

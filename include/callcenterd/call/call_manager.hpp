@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "callcenterd/call/caller_blocklist.hpp"
 #include "callcenterd/call/dial_plan.hpp"
 #include "callcenterd/call/media_session.hpp"
 #include "callcenterd/ivr/flow_channel.hpp"
@@ -52,6 +53,9 @@ struct call_settings {
   std::chrono::milliseconds dialog_probe_interval{std::chrono::minutes(1)};
   /// Trunks named by the dial plan's prefix routes.
   std::vector<trunk_endpoint> trunks;
+  /// What a caller on the blocklist gets instead of its route: a refusal (603 Decline unless
+  /// configured otherwise) or an announcement.
+  call_target blocked{.what = call_target::kind::reject, .status = 603, .reason = "Decline"};
 };
 
 /// What calls that run flows (and DIDs that name a queue) use. Every function is called from
@@ -86,6 +90,7 @@ struct call_stats {
   std::uint64_t refused_limit_total = 0;     ///< 503 for max_calls or the per-source rate
   std::uint64_t refused_auth_total = 0;      ///< 401 challenges and 403s for INVITEs
   std::uint64_t not_found_total = 0;         ///< 404: no such number or extension
+  std::uint64_t blocked_total = 0;           ///< callers on the blocklist
   std::uint64_t ended_total = 0;             ///< calls over, whatever the outcome
 };
 
@@ -118,6 +123,10 @@ class call_manager final : public sip::dialog_handler {
   void hang_up_all();
   /// Calls still running; any thread.
   std::size_t active_calls() const;
+  /// The blocklist new calls are screened with from now on; any thread.
+  void replace_blocklist(caller_blocklist blocklist);
+  /// Entries of the blocklist in force; any thread.
+  std::size_t blocklist_size() const;
   call_stats stats() const;
 
  private:

@@ -153,6 +153,17 @@ struct recording_settings {
   bool operator==(const recording_settings&) const = default;
 };
 
+/// What a caller on the blocklist (the caller_blocklist table) gets instead of its route:
+/// a refusal with `status`, or, with a greeting, an announcement (answered, the greeting
+/// said, hung up).
+struct blocklist_settings {
+  int status = 603;
+  std::string greeting;
+  std::string greeting_language = "en";
+  std::filesystem::path greeting_prompt;
+  bool operator==(const blocklist_settings&) const = default;
+};
+
 /// A queue that flows and DIDs may name. Until the ACD runs queues, a call handed to one
 /// rings its extension.
 struct queue_settings {
@@ -175,6 +186,7 @@ struct daemon_settings {
   recording_settings recording;
   std::vector<did_settings> dids;
   std::vector<queue_settings> queues;
+  blocklist_settings blocklist;
   /// The file these were read from (the name given to load_string for in-memory text).
   std::filesystem::path source_file;
 

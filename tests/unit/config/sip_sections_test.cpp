@@ -206,6 +206,26 @@ TEST(did_list, greetings_come_before_an_extension_or_a_hang_up) {
                       "dids[0].greeting_language", "greeting_language needs a greeting to say");
 }
 
+TEST(blocklist, refuses_with_a_status_or_says_a_greeting) {
+  const auto defaults = load("log: {level: info}\n");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults.settings().blocklist.status, 603);
+  EXPECT_TRUE(defaults.settings().blocklist.greeting.empty());
+  const auto busy = load("blocklist: {status: 486}\n");
+  ASSERT_TRUE(busy.ok());
+  EXPECT_EQ(busy.settings().blocklist.status, 486);
+  const auto spoken = load("blocklist: {greeting: 'This number cannot be reached.'}\n");
+  ASSERT_TRUE(spoken.ok());
+  EXPECT_EQ(spoken.settings().blocklist.greeting, "This number cannot be reached.");
+
+  expect_single_error("blocklist: {status: 200}\n", 1, "blocklist.status",
+                      "must be between 400 and 699, got 200");
+  expect_single_error("blocklist: {status: 403, greeting: Bye}\n", 1, "blocklist.status",
+                      "a blocked caller is refused with a status or hears a greeting, not both");
+  expect_single_error("blocklist: {greeting_language: zh}\n", 1, "blocklist.greeting_language",
+                      "greeting_language needs a greeting to say");
+}
+
 TEST(did_list, a_did_names_a_hold_class_that_media_lists) {
   const auto loaded = load(
       "media:\n  hold_classes:\n    - {name: calm, file: calm.wav}\n"
