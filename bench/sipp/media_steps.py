@@ -10,6 +10,10 @@ Series (BENCH_MODES, default "prompt recorded"):
             sipp UAS) and recorded. sipp places them at BENCH_SETUP_RATE calls/s; rtp_load plays
             both legs of every call (a stream per leg, RTP both ways, 20 ms PCMU) and measures
             what each leg receives. Daemon CPU is measured over SECONDS s once every call is up.
+  menu      BENCH_MENU_CALLS calls at a time to DID 8092, whose flow plays a menu (a recorded
+            second and a spoken sentence), waits a second for a key and plays it again until the
+            caller hangs up. rtp_load only receives: one stream per caller takes its prompts.
+            Daemon CPU, RTP received and flow steps are measured over SECONDS s with all up.
 Each step waits until the shared machine is nearly idle. WORK takes sipp's and rtp_load's
 files.
 """
@@ -22,11 +26,12 @@ from sipp_tools import finish, first_errors, free_udp_port, reap, sipp_stats
 
 work, http, sip, pid, rtp_load = sys.argv[1:6]
 seconds = int(sys.argv[6])
-modes = os.environ.get("BENCH_MODES", "prompt recorded").split()
+modes = os.environ.get("BENCH_MODES", "prompt recorded menu").split()
 prompt_rates = [int(r) for r in os.environ.get("BENCH_PROMPT_RATES",
                                                "250 500 1000 1200 1500").split()]
 recorded_calls = [int(n) for n in os.environ.get("BENCH_RECORDED_CALLS",
                                                  "250 500 1000").split()]
+menu_calls = [int(n) for n in os.environ.get("BENCH_MENU_CALLS", "250 500 1000").split()]
 setup_rate = int(os.environ.get("BENCH_SETUP_RATE", "100"))
 profile = os.environ.get("BENCH_PROFILE", "")
 here = os.path.dirname(os.path.abspath(__file__))
@@ -318,6 +323,75 @@ def recorded_step(calls, index):
     return calls, ok, failed
 
 
+def flow_steps():
+    """ivr.step events in the database so far (written behind, within a second)."""
+    out = subprocess.run(
+        ["scripts/pg-cluster", "psql", f"{work}/pg", "-d", "callcenterd", "-At", "-c",
+         "SELECT count(*) FROM events WHERE kind = 'ivr.step'"],
+        capture_output=True, text=True, cwd=sipp_tools.ROOT)
+    return int(out.stdout.strip() or 0)
+
+
+def menu_step(calls, index):
+    label = f"menu-{index}-{calls}"
+    wait_for_quiet(pid, 90)
+    rtp = RtpLoad(label, "--no-verify", "--drain-ms", "300")
+    ports = {r[1]: r[2] for r in rtp.batch([f"open c{i} auto" for i in range(calls)])}
+    with open(f"{work}/{label}-caller.csv", "w") as f:
+        f.write("SEQUENTIAL\n")
+        f.writelines(f"c{i};{ports[f'c{i}']}\n" for i in range(calls))
+    setup = calls / setup_rate
+    hold_ms = int(1000 * (setup + 15 + seconds))
+    with open(f"{work}/{label}-caller.out", "w") as out:
+        proc = subprocess.Popen(
+            sipp(free_udp_port(), "-sf", f"{here}/bridged_caller.xml", "-inf",
+                 f"{work}/{label}-caller.csv", "-s", "8092", "-r", str(setup_rate),
+                 "-m", str(calls), "-l", str(calls), "-d", str(hold_ms), "-buff_size", "4194304",
+                 "-timeout", f"{hold_ms // 1000 + 120}s", "-trace_stat",
+                 "-stf", f"{work}/{label}-caller.stat.csv", "-fd", "1", "-trace_err",
+                 "-error_file", f"{work}/{label}-caller-errors.log"),
+            stdout=out, stderr=subprocess.STDOUT, cwd=work)
+    up = wait_until(lambda: calls_active() >= calls, setup + 30)
+    time.sleep(5)  # every caller past its first prompt's speech
+    d0, k0, b0, g0 = cpu_seconds(pid), sys_seconds(pid), machine_busy(), \
+        cpu_seconds(rtp.proc.pid)
+    r0, s0, u0, t0 = rtp.stats(), flow_steps(), udp_drops(), thread_cpu(pid)
+    began = time.monotonic()
+    time.sleep(seconds)
+    d1, k1, b1, g1 = cpu_seconds(pid), sys_seconds(pid), machine_busy(), \
+        cpu_seconds(rtp.proc.pid)
+    window = time.monotonic() - began
+    r1, u1, t1 = rtp.stats(), udp_drops(), thread_cpu(pid)
+    active = calls_active()
+    rss = status(pid, "VmRSS")
+    time.sleep(1.5)  # the window's steps reach the database
+    s1 = flow_steps()
+    rtp.quit()
+    sipp_cpu = finish(proc, hold_ms / 1000 + 60)
+    wait_until(lambda: calls_active() == 0, 60)
+    caller = sipp_stats(f"{work}/{label}-caller.stat.csv")
+    ok, failed = int(caller.get("SuccessfulCall(C)", 0)), int(caller.get("FailedCall(C)", 0))
+    daemon = d1 - d0
+    received = (r1.get("received", 0) - r0.get("received", 0)) / window
+    row = (f"{calls:,}", f"{active:.0f}", f"{ok}/{failed}",
+           f"{100 * daemon / window:.0f}% ({100 * (k1 - k0) / window:.0f}%)",
+           f"{1000 * daemon / (calls * window):.3f}",
+           f"{100 * (g1 - g0) / window:.0f}%",
+           f"{100 * ((b1 - b0) - daemon - (g1 - g0)) / window:.0f}%",
+           f"{received:,.0f} ({received / (50 * calls):.1%})",
+           f"{(s1 - s0) / window:,.0f}", f"{rss / 1024:.0f}", u1 - u0)
+    print(" | ".join(str(x) for x in row), flush=True)
+    busy = sorted((t1[t] - t0.get(t, 0) for t in t1), reverse=True)
+    print("   daemon threads, % of a core: "
+          + " ".join(f"{100 * c / window:.0f}" for c in busy if c / window >= 0.005)
+          + f"; sipp CPU {sipp_cpu:.1f} s in all")
+    if not up:
+        print(f"   only {calls_active():.0f} of {calls} calls came up")
+    for line in first_errors(f"{work}/{label}-caller-errors.log"):
+        print(f"   caller: {line[:150]}")
+    return calls, ok, failed
+
+
 if not wait_until(lambda: metrics().get("callcenterd_sip_accounts", 0) >= 5, 30):
     sys.exit("run-media: the daemon did not load the demo accounts; see its log")
 for mode in modes:
@@ -342,6 +416,15 @@ for mode in modes:
                           "UDP drops")))
         for index, calls in enumerate(recorded_calls):
             recorded_step(calls, index)
+    elif mode == "menu":
+        print(f"== menu: N calls to 8092 (a looping menu flow), set up at {setup_rate}/s; the "
+              f"callers only listen (rtp_load); measured over {seconds} s with all up")
+        print(" | ".join(("calls", "active", "sipp ok/failed", "daemon CPU (sys)",
+                          "CPU ms/call-s", "rtp_load CPU", "other CPU",
+                          "RTP pkts/s heard (of 50/call)", "flow steps/s", "RSS MB",
+                          "UDP drops")))
+        for index, calls in enumerate(menu_calls):
+            menu_step(calls, index)
     else:
         sys.exit(f"run-media: unknown mode {mode}")
 print(f"== daemon memory: VmHWM {status(pid, 'VmHWM') / 1024:.0f} MB")
