@@ -137,6 +137,10 @@ struct flow_session::impl : std::enable_shared_from_this<impl> {
   const config::flow_settings* current_flow = nullptr;
   const config::flow_node_settings* current_node = nullptr;
   std::string previous_node;
+  // Times the coroutine really waited, and nodes run since the last wait (a runaway guard).
+  std::uint64_t suspensions = 0;
+  std::uint64_t suspensions_seen = 0;
+  std::size_t nodes_without_wait = 0;
 };
 
 }  // namespace callcenterd::ivr

@@ -142,6 +142,7 @@ asio::awaitable<bool> flow_session::impl::wait_until(std::function<bool()> ready
   // The signal never expires by itself: reports cancel it. Every report changes the state
   // before it wakes, and the state is read before each wait, so none is missed.
   while (!gone && !ready()) {
+    ++suspensions;
     wake_signal.expires_at(asio::steady_timer::time_point::max());
     co_await wake_signal.async_wait(asio::as_tuple(asio::use_awaitable));
   }
@@ -230,6 +231,16 @@ asio::awaitable<flow_exit> flow_session::impl::run_flow(const flow_settings& flo
   const auto* node = &settings.flows->start(flow);
   while (node != nullptr) {
     if (gone) co_return flow_exit::left;
+    if (suspensions != suspensions_seen) {
+      suspensions_seen = suspensions;
+      nodes_without_wait = 0;
+    } else if (++nodes_without_wait > max_nodes_without_wait) {
+      spdlog::error("flow {}: node {}: {} nodes ran without waiting for anything; ending the call",
+                    flow.name, node->name, max_nodes_without_wait);
+      step(flow_step::kind::failed, flow, *node, "nodes ran without waiting for anything");
+      hang_up(flow, node, "flow runaway");
+      co_return flow_exit::left;
+    }
     current_flow = &flow;
     current_node = node;
     // What the node reads as previous_node is the one the caller came from.

@@ -34,6 +34,10 @@ struct flow_session_settings {
 /// Limits that keep a flow's run bounded whatever the file says.
 inline constexpr std::size_t max_flow_call_depth = 16;   ///< nested `call` nodes
 inline constexpr std::size_t max_typed_ahead_keys = 64;  ///< keys kept for the next input
+/// Nodes run one after another without waiting for anything before the flow is ended: only
+/// plays that had nothing to play (every piece failed, or no media) can get there, in a loop
+/// that the check could not see, and it would hold the call's strand for good.
+inline constexpr std::size_t max_nodes_without_wait = 1000;
 
 /// The handle the call holds. Dropping it is the same as on_caller_gone(): the coroutine ends
 /// at its next wake-up and never reaches the call again.

@@ -419,6 +419,38 @@ TEST_F(flow_session_test, calls_nested_too_deep_are_skipped_not_followed_forever
   EXPECT_EQ(channel_.hangups, std::vector<std::string>{"out"});
 }
 
+TEST_F(flow_session_test, plays_with_nothing_to_play_in_a_loop_end_the_call_not_the_thread) {
+  // The check accepts the loop (a play waits); at run time every piece fails, so nothing does.
+  start(R"yaml(flows:
+  main:
+    start: a
+    nodes:
+      a: {play: "${1 / (len(did) - 4)}", next: b}
+      b: {set: {n: "n + 1"}, next: a}
+)yaml");
+  EXPECT_FALSE(session_->running());
+  EXPECT_EQ(channel_.hangups, std::vector<std::string>{"flow runaway"});
+  EXPECT_EQ(channel_.steps_of(kind::failed).back(), "a:nodes ran without waiting for anything");
+  EXPECT_TRUE(channel_.said.empty());
+}
+
+TEST_F(flow_session_test, a_long_flow_that_waits_now_and_then_is_not_a_runaway) {
+  // 600 passes of a set, a branch and a play: 1,800 nodes, each play waiting for its prompt.
+  start(R"yaml(flows:
+  main:
+    start: init
+    nodes:
+      init: {set: {n: "0"}, next: a}
+      a: {set: {n: "n + 1"}, next: b}
+      b:
+        branch: [{if: "n == 600", go: done}]
+        otherwise: c
+      c: {play: "Pass ${n}.", next: a}
+      done: {hangup: done}
+)yaml");
+  EXPECT_EQ(channel_.hangups, std::vector<std::string>{"done"});
+}
+
 TEST_F(flow_session_test, a_caller_who_hangs_up_is_recorded_where_they_gave_up) {
   start(menu_flow);
   session_->on_caller_gone();
