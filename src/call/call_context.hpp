@@ -4,11 +4,11 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 
 #include "admission.hpp"
 #include "call_index.hpp"
 #include "callcenterd/call/call_manager.hpp"
+#include "callcenterd/core/snapshot.hpp"
 
 namespace callcenterd::call::detail {
 
@@ -43,17 +43,7 @@ struct call_context {
   std::atomic<bool> stopping{false};
 
   /// The blocklist in force; replaced whole, read by every new call.
-  std::shared_ptr<const caller_blocklist> blocklist() const {
-    const std::lock_guard lock(blocklist_mutex);
-    return blocklist_in_force;
-  }
-  void replace_blocklist(std::shared_ptr<const caller_blocklist> next) {
-    const std::lock_guard lock(blocklist_mutex);
-    blocklist_in_force.swap(next);
-  }
-  mutable std::mutex blocklist_mutex;
-  std::shared_ptr<const caller_blocklist> blocklist_in_force =
-      std::make_shared<const caller_blocklist>();
+  core::snapshot<caller_blocklist> blocklist{std::make_shared<const caller_blocklist>()};
 
   std::atomic<std::uint64_t> started{0};
   std::atomic<std::uint64_t> answered_locally{0};

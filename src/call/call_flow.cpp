@@ -4,11 +4,24 @@
 // way to the queue, without a flow.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "flow_link.hpp"
 
 namespace callcenterd::call::detail {
 
 namespace asio = boost::asio;
+
+template <class Result, class Report>
+std::function<void(Result)> flow_link::reply_to_flow(Report report) const {
+  return [weak = owner_.weak_from_this(), report](Result result) {
+    auto self = weak.lock();
+    if (!self) return;
+    asio::post(self->strand_, [self, report, result = std::move(result)]() mutable {
+      if (self->flow_) report(*self->flow_, std::move(result));
+    });
+  };
+}
 
 bool flow_link::play(const std::shared_ptr<const media::prompt>& audio, bool interruptible) {
   return owner_.media_->play(leg_side::caller, audio, false, interruptible);
@@ -17,14 +30,10 @@ bool flow_link::play(const std::shared_ptr<const media::prompt>& audio, bool int
 void flow_link::stop_playing() { owner_.media_->stop_playing(leg_side::caller); }
 
 void flow_link::speak(std::uint64_t token, std::string text, media::speech_language language) {
-  auto deliver = [weak = owner_.weak_from_this(),
-                  token](std::shared_ptr<const media::prompt> audio) {
-    auto self = weak.lock();
-    if (!self) return;
-    asio::post(self->strand_, [self, token, audio = std::move(audio)]() mutable {
-      if (self->flow_) self->flow_->on_speech(token, std::move(audio));
-    });
-  };
+  auto deliver = reply_to_flow<std::shared_ptr<const media::prompt>>(
+      [token](ivr::flow_session& flow, std::shared_ptr<const media::prompt> audio) {
+        flow.on_speech(token, std::move(audio));
+      });
   auto* speech = owner_.context_->flows.speech;
   if (speech == nullptr) {
     deliver(nullptr);
@@ -63,13 +72,10 @@ void flow_link::connect(const ivr::connect_target& target) {
 
 void flow_link::lookup(std::uint64_t token, const config::query_settings& query,
                        std::vector<ivr::value> parameters) {
-  auto deliver = [weak = owner_.weak_from_this(), token](ivr::lookup_result result) {
-    auto self = weak.lock();
-    if (!self) return;
-    asio::post(self->strand_, [self, token, result = std::move(result)]() mutable {
-      if (self->flow_) self->flow_->on_lookup(token, std::move(result));
-    });
-  };
+  auto deliver = reply_to_flow<ivr::lookup_result>(
+      [token](ivr::flow_session& flow, ivr::lookup_result result) {
+        flow.on_lookup(token, std::move(result));
+      });
   const auto& run = owner_.context_->flows.lookup;
   if (!run) {
     deliver(ivr::lookup_result{.error = "no database for lookups"});
@@ -137,17 +143,16 @@ void call::connect_caller(const ivr::connect_target& target) {
   switch (target.what) {
     case ivr::connect_target::kind::queue: {
       // Until the ACD runs queues, a queue rings its extension.
-      std::string extension;
-      for (const auto& [queue, ext] : context_->flows.queue_extensions) {
-        if (queue == target.name) extension = ext;
-      }
-      if (extension.empty()) {
+      const auto& queues = context_->flows.queue_extensions;
+      const auto found = std::find_if(queues.begin(), queues.end(),
+                                      [&](const auto& q) { return q.first == target.name; });
+      if (found == queues.end() || found->second.empty()) {
         spdlog::warn("call {}: queue {} has no extension to ring", caller_call_id(), target.name);
         refuse_caller(404, "No Such Queue");
         return;
       }
       target_.what = call_target::kind::extension;
-      target_.name = std::move(extension);
+      target_.name = found->second;
       waiting = media_->hold_music();
       break;
     }

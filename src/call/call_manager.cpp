@@ -79,7 +79,7 @@ void call_manager::on_invite(sip::server_handle transaction, const sip::received
   auto target = ctx.plan.route(request.request_uri().user, from_trunk);
   // The blocklist comes before the route: a blocked caller never reaches a flow or a phone.
   if (const auto from = sip::parse_name_addr(request.header("From").value_or(""))) {
-    if (const auto hit = ctx.blocklist()->find(from->uri.user)) {
+    if (const auto hit = ctx.blocklist.current()->find(from->uri.user)) {
       count(ctx.blocked);
       spdlog::info("call from {} blocked by the blocklist entry {}{}", from->uri.user, hit->pattern,
                    hit->reason.empty() ? "" : " (" + hit->reason + ")");
@@ -93,10 +93,10 @@ void call_manager::on_invite(sip::server_handle transaction, const sip::received
 }
 
 void call_manager::replace_blocklist(caller_blocklist blocklist) {
-  context_->replace_blocklist(std::make_shared<const caller_blocklist>(std::move(blocklist)));
+  context_->blocklist.replace(std::make_shared<const caller_blocklist>(std::move(blocklist)));
 }
 
-std::size_t call_manager::blocklist_size() const { return context_->blocklist()->size(); }
+std::size_t call_manager::blocklist_size() const { return context_->blocklist.current()->size(); }
 
 void call_manager::on_in_dialog_request(sip::server_handle transaction,
                                         const sip::received_message& request) {

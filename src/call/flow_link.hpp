@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "call.hpp"
 #include "callcenterd/ivr/flow_channel.hpp"
 
@@ -23,6 +25,11 @@ class flow_link final : public ivr::flow_channel {
   void record_step(const ivr::flow_step& step) override;
 
  private:
+  /// A callback for work done away from the call's strand (speech, the database): it posts
+  /// `report(flow, result)` back to the strand, if the call and its flow still exist then.
+  template <class Result, class Report>
+  std::function<void(Result)> reply_to_flow(Report report) const;
+
   call& owner_;
 };
 

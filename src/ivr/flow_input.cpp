@@ -7,8 +7,6 @@
 namespace callcenterd::ivr {
 
 namespace asio = boost::asio;
-using config::flow_node_settings;
-using config::flow_settings;
 
 namespace {
 
@@ -33,7 +31,7 @@ asio::awaitable<key_wait> flow_session::impl::next_key(std::chrono::milliseconds
   co_return key_wait::key;
 }
 
-asio::awaitable<bool> flow_session::impl::ask(const flow_settings& flow, input_failure last,
+asio::awaitable<bool> flow_session::impl::ask(input_failure last,
                                               const config::prompt_settings& prompt,
                                               const config::prompt_settings& invalid,
                                               const config::prompt_settings& no_input) {
@@ -41,18 +39,16 @@ asio::awaitable<bool> flow_session::impl::ask(const flow_settings& flow, input_f
   const auto& apology = last == failure::invalid    ? invalid
                         : last == failure::no_input ? no_input
                                                     : no_prompt;
-  if (co_await play(flow, apology, true) == prompt_end::gone) co_return false;
-  const auto end = co_await play(flow, prompt, true);
+  if (co_await play(apology, true) == prompt_end::gone) co_return false;
+  const auto end = co_await play(prompt, true);
   co_return end != prompt_end::gone;
 }
 
-asio::awaitable<node_outcome> flow_session::impl::menu(const flow_settings& flow,
-                                                       const flow_node_settings& node,
-                                                       const config::menu_node& menu) {
+asio::awaitable<node_outcome> flow_session::impl::menu(const config::menu_node& menu) {
   unsigned tries = 0;
   auto last = failure::none;
   while (true) {
-    if (!co_await ask(flow, last, menu.prompt, menu.invalid_prompt, menu.no_input_prompt)) {
+    if (!co_await ask(last, menu.prompt, menu.invalid_prompt, menu.no_input_prompt)) {
       co_return node_outcome::leave();
     }
     char key = 0;
@@ -67,15 +63,15 @@ asio::awaitable<node_outcome> flow_session::impl::menu(const flow_settings& flow
       for (const auto& [option, target] : menu.options) {
         if (option == pressed) {
           variables["last_key"] = value(pressed);
-          step(flow_step::kind::key, flow, node, pressed);
+          step(flow_step::kind::key, pressed);
           co_return node_outcome::go(target);
         }
       }
       last = failure::invalid;
-      step(flow_step::kind::invalid, flow, node, pressed);
+      step(flow_step::kind::invalid, pressed);
     } else {
       last = failure::no_input;
-      step(flow_step::kind::no_input, flow, node);
+      step(flow_step::kind::no_input);
     }
     // Keys typed after a wrong one were aimed at the wrong menu: the caller hears it again.
     typed_ahead.clear();
@@ -85,15 +81,12 @@ asio::awaitable<node_outcome> flow_session::impl::menu(const flow_settings& flow
   }
 }
 
-asio::awaitable<node_outcome> flow_session::impl::collect(const flow_settings& flow,
-                                                          const flow_node_settings& node,
-                                                          const config::collect_node& collect) {
+asio::awaitable<node_outcome> flow_session::impl::collect(const config::collect_node& collect) {
   unsigned tries = 0;
   auto last = failure::none;
   const char terminator = collect.terminator.empty() ? '\0' : collect.terminator.front();
   while (true) {
-    if (!co_await ask(flow, last, collect.prompt, collect.invalid_prompt,
-                      collect.no_input_prompt)) {
+    if (!co_await ask(last, collect.prompt, collect.invalid_prompt, collect.no_input_prompt)) {
       co_return node_outcome::leave();
     }
     // With a terminator the input ends there (or at the timeout), and more than max_digits is
@@ -114,23 +107,24 @@ asio::awaitable<node_outcome> flow_session::impl::collect(const flow_settings& f
       if (digits.size() <= collect.max_digits) digits.push_back(key);
       wait = collect.digit_timeout;
     }
+    // The count, never the digits: they may be a card or an account number.
+    const auto count = std::to_string(digits.size()) + " digits";
     if (digits.empty() && !terminated) {
       last = failure::no_input;
-      step(flow_step::kind::no_input, flow, node);
+      step(flow_step::kind::no_input);
     } else if (digits.size() < collect.min_digits || digits.size() > collect.max_digits) {
       last = failure::invalid;
-      step(flow_step::kind::invalid, flow, node, std::to_string(digits.size()) + " digits");
+      step(flow_step::kind::invalid, count);
     } else {
       auto previous = variables[collect.variable];
       variables[collect.variable] = value(digits);
-      if (collect.valid_if.empty() || evaluate(flow, node, collect.valid_if).truthy()) {
-        // The count, never the digits: they may be a card or an account number.
-        step(flow_step::kind::key, flow, node, std::to_string(digits.size()) + " digits");
+      if (collect.valid_if.empty() || evaluate(collect.valid_if).truthy()) {
+        step(flow_step::kind::key, count);
         co_return node_outcome::go(collect.next);
       }
       variables[collect.variable] = std::move(previous);
       last = failure::invalid;
-      step(flow_step::kind::invalid, flow, node, std::to_string(digits.size()) + " digits");
+      step(flow_step::kind::invalid, count);
     }
     typed_ahead.clear();
     if (++tries >= collect.retries) {

@@ -28,33 +28,31 @@ media::speech_language language_of(const prompt_item& item, const flow_settings&
 
 }  // namespace
 
-asio::awaitable<prompt_end> flow_session::impl::play(const flow_settings& flow,
-                                                     const config::prompt_settings& prompt,
+asio::awaitable<prompt_end> flow_session::impl::play(const config::prompt_settings& prompt,
                                                      bool interruptible) {
+  if (channel == nullptr) co_return prompt_end::gone;
   // A caller who already typed the answer does not hear the question again.
   if (interruptible && !typed_ahead.empty()) co_return prompt_end::interrupted;
   if (!interruptible) typed_ahead.clear();
-  const auto& node = *current_node;
   std::vector<piece> pieces;
   for (const auto& item : prompt) {
-    if (channel == nullptr) co_return prompt_end::gone;
     if (item.what == prompt_item::kind::file) {
       pieces.push_back({settings.flows->audio(item.value), 0});
       continue;
     }
-    const auto language = language_of(item, flow);
+    const auto language = language_of(item, *current_flow);
     std::string words;
     if (item.what == prompt_item::kind::say) {
-      auto text = render(flow, node, item.value);
+      auto text = render(item.value);
       if (!text) continue;
       words = std::move(*text);
     } else {
-      const auto v = evaluate(flow, node, item.value);
+      const auto v = evaluate(item.value);
       if (v.is_null()) continue;
       if (item.what == prompt_item::kind::digits) {
         words = media::spoken_digits(v.to_text(), language);
       } else if (!v.is_integer()) {
-        step(flow_step::kind::failed, flow, node,
+        step(flow_step::kind::failed,
              item.value.key_path + ": wants an integer, not " + std::string(v.type_name()));
         continue;
       } else if (item.what == prompt_item::kind::number) {
@@ -90,7 +88,8 @@ asio::awaitable<prompt_end> flow_session::impl::play(const flow_settings& flow,
       p.audio = std::move(*speech.at(p.token));
       speech.erase(p.token);
     }
-    if (!p.audio || channel == nullptr) continue;  // speech failed: the rest still plays
+    // The caller is still here (every wait above says so). Failed speech: the rest plays.
+    if (!p.audio) continue;
     if (!channel->play(p.audio, interruptible)) continue;
     playing = true;
     if (!co_await wait_until([&] { return !playing || (interruptible && !typed_ahead.empty()); })) {

@@ -48,43 +48,36 @@ enum class input_failure : std::uint8_t { none, invalid, no_input };
 /// Why a wait for a key ended.
 enum class key_wait : std::uint8_t { key, timeout, gone };
 
-struct flow_session::impl : std::enable_shared_from_this<impl> {
+// The node being run is the session's state (current_flow, current_node): the members below
+// that record steps, evaluate texts or play prompts act for it.
+struct flow_session::impl {
   impl(strand_type s, flow_channel& c, flow_session_settings flow_settings);
 
-  // The coroutine (flow_session.cpp).
+  // The coroutine (flow_session.cpp, flow_node_runner.cpp).
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<flow_exit> run_flow(const config::flow_settings& flow, std::size_t depth);
-  boost::asio::awaitable<node_outcome> run_node(const config::flow_settings& flow,
-                                                const config::flow_node_settings& node,
+  boost::asio::awaitable<node_outcome> run_node(const config::flow_node_settings& node,
                                                 std::size_t depth);
-  boost::asio::awaitable<node_outcome> lookup(const config::flow_settings& flow,
-                                              const config::flow_node_settings& node,
-                                              const config::lookup_node& lookup);
-  boost::asio::awaitable<node_outcome> connect(const config::flow_settings& flow,
-                                               const config::flow_node_settings& node,
-                                               connect_target target,
+  boost::asio::awaitable<node_outcome> lookup(const config::lookup_node& lookup);
+  boost::asio::awaitable<node_outcome> connect(connect_target target,
                                                const config::flow_text& on_failure);
+  /// A branch, switch or schedule takes `target`: the step, then the way there.
+  node_outcome branch_to(const config::flow_text& target, std::string detail);
 
   // Prompts (flow_prompts.cpp).
   /// Plays the pieces in turn; a key stops them when `interruptible`, and keys typed ahead
   /// skip them altogether.
-  boost::asio::awaitable<prompt_end> play(const config::flow_settings& flow,
-                                          const config::prompt_settings& prompt,
+  boost::asio::awaitable<prompt_end> play(const config::prompt_settings& prompt,
                                           bool interruptible);
 
   // Input (flow_input.cpp).
   /// Plays `prompt`, after `invalid` or `no_input` when the last answer was wrong or missing;
   /// false when the caller is gone.
-  boost::asio::awaitable<bool> ask(const config::flow_settings& flow, input_failure last,
-                                   const config::prompt_settings& prompt,
+  boost::asio::awaitable<bool> ask(input_failure last, const config::prompt_settings& prompt,
                                    const config::prompt_settings& invalid,
                                    const config::prompt_settings& no_input);
-  boost::asio::awaitable<node_outcome> menu(const config::flow_settings& flow,
-                                            const config::flow_node_settings& node,
-                                            const config::menu_node& menu);
-  boost::asio::awaitable<node_outcome> collect(const config::flow_settings& flow,
-                                               const config::flow_node_settings& node,
-                                               const config::collect_node& collect);
+  boost::asio::awaitable<node_outcome> menu(const config::menu_node& menu);
+  boost::asio::awaitable<node_outcome> collect(const config::collect_node& collect);
   /// The next key typed ahead, or the first one within `timeout`.
   boost::asio::awaitable<key_wait> next_key(std::chrono::milliseconds timeout, char& key);
 
@@ -92,22 +85,19 @@ struct flow_session::impl : std::enable_shared_from_this<impl> {
   /// Suspends until `ready()` holds or the caller is gone; false when gone.
   boost::asio::awaitable<bool> wait_until(std::function<bool()> ready);
   void wake();
-  std::uint64_t arm_timer(std::chrono::milliseconds after);
+  void arm_timer(std::chrono::milliseconds after);
 
-  // Expressions.
+  // Expressions and steps, for the current node.
   [[nodiscard]] evaluation_context context() const;
   /// The value of `text`'s expression; null, and a `failed` step, when it fails.
-  value evaluate(const config::flow_settings& flow, const config::flow_node_settings& node,
-                 const config::flow_text& text);
+  value evaluate(const config::flow_text& text);
   /// `text`'s template rendered; nullopt, and a `failed` step, when a part fails.
-  std::optional<std::string> render(const config::flow_settings& flow,
-                                    const config::flow_node_settings& node,
-                                    const config::flow_text& text);
-  void step(flow_step::kind what, const config::flow_settings& flow,
-            const config::flow_node_settings& node, std::string detail = {});
-  /// Ends the call with `reason` (a hangup node, or the end of the top flow).
-  void hang_up(const config::flow_settings& flow, const config::flow_node_settings* node,
-               std::string_view reason);
+  std::optional<std::string> render(const config::flow_text& text);
+  /// Logs a text that failed at run time and records it as a `failed` step.
+  void report_failure(const config::flow_text& text, const std::string& reason);
+  void step(flow_step::kind what, std::string detail = {});
+  /// Ends the call with `reason`; the caller decides whether a `hung_up` step goes with it.
+  void end_call(std::string_view reason);
 
   strand_type strand;
   flow_channel* channel;  ///< null once the caller is gone
@@ -133,7 +123,7 @@ struct flow_session::impl : std::enable_shared_from_this<impl> {
   std::uint64_t lookup_token = 0;
   std::optional<lookup_result> looked_up;
   const config::flow_settings* replacement = nullptr;
-  // Where the caller is now, for the step recorded when they hang up.
+  // Where the caller is now: the node run, and where the step recorded when they hang up.
   const config::flow_settings* current_flow = nullptr;
   const config::flow_node_settings* current_node = nullptr;
   std::string previous_node;

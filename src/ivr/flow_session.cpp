@@ -12,7 +12,6 @@
 namespace callcenterd::ivr {
 
 namespace asio = boost::asio;
-using config::flow_node_settings;
 using config::flow_settings;
 using config::flow_text;
 
@@ -66,7 +65,7 @@ void flow_session::start() {
         } catch (const std::exception& e) {
           spdlog::error("flow {}: stopped by an error: {}", state->settings.flow, e.what());
         }
-        if (state->channel != nullptr) state->channel->hang_up("flow error");
+        state->end_call("flow error");
       });
 }
 
@@ -114,7 +113,7 @@ void flow_session::on_caller_gone() {
   // The node the caller was in is where they gave up. Recorded now: once this returns the
   // call may be gone, and the coroutine must not reach it any more.
   if (s.started && !s.finished && s.current_flow != nullptr && s.current_node != nullptr) {
-    s.step(flow_step::kind::caller_gone, *s.current_flow, *s.current_node);
+    s.step(flow_step::kind::caller_gone);
   }
   s.gone = true;
   s.channel = nullptr;
@@ -149,11 +148,10 @@ asio::awaitable<bool> flow_session::impl::wait_until(std::function<bool()> ready
   co_return !gone;
 }
 
-std::uint64_t flow_session::impl::arm_timer(std::chrono::milliseconds after) {
+void flow_session::impl::arm_timer(std::chrono::milliseconds after) {
   timer_token = next_token++;
   timer_fired = false;
   if (channel != nullptr) channel->start_timer(timer_token, after);
-  return timer_token;
 }
 
 // ---- expressions and steps ----
@@ -167,42 +165,37 @@ evaluation_context flow_session::impl::context() const {
                             .now = settings.clock()};
 }
 
-value flow_session::impl::evaluate(const flow_settings& flow, const flow_node_settings& node,
-                                   const flow_text& text) {
+value flow_session::impl::evaluate(const flow_text& text) {
   auto result = settings.flows->expr(text).evaluate(context());
   if (auto* v = std::get_if<value>(&result)) return std::move(*v);
-  const auto& reason = std::get<evaluation_error>(result).reason;
-  spdlog::warn("flow {}: {}:{}: {}: {}", flow.name, text.file, text.line, text.key_path, reason);
-  step(flow_step::kind::failed, flow, node, text.key_path + ": " + reason);
+  report_failure(text, std::get<evaluation_error>(result).reason);
   return {};
 }
 
-std::optional<std::string> flow_session::impl::render(const flow_settings& flow,
-                                                      const flow_node_settings& node,
-                                                      const flow_text& text) {
+std::optional<std::string> flow_session::impl::render(const flow_text& text) {
   auto result = settings.flows->text(text).render(context());
   if (auto* s = std::get_if<std::string>(&result)) return std::move(*s);
-  const auto& reason = std::get<evaluation_error>(result).reason;
-  spdlog::warn("flow {}: {}:{}: {}: {}", flow.name, text.file, text.line, text.key_path, reason);
-  step(flow_step::kind::failed, flow, node, text.key_path + ": " + reason);
+  report_failure(text, std::get<evaluation_error>(result).reason);
   return std::nullopt;
 }
 
-void flow_session::impl::step(flow_step::kind what, const flow_settings& flow,
-                              const flow_node_settings& node, std::string detail) {
+void flow_session::impl::report_failure(const flow_text& text, const std::string& reason) {
+  spdlog::warn("flow {}: {}:{}: {}: {}", current_flow->name, text.file, text.line, text.key_path,
+               reason);
+  step(flow_step::kind::failed, text.key_path + ": " + reason);
+}
+
+void flow_session::impl::step(flow_step::kind what, std::string detail) {
   if (channel == nullptr) return;
   channel->record_step(flow_step{.what = what,
-                                 .flow = flow.name,
-                                 .node = node.name,
+                                 .flow = current_flow->name,
+                                 .node = current_node->name,
                                  .detail = std::move(detail),
                                  .at = settings.clock()});
 }
 
-void flow_session::impl::hang_up(const flow_settings& flow, const flow_node_settings* node,
-                                 std::string_view reason) {
-  if (channel == nullptr) return;
-  if (node != nullptr) step(flow_step::kind::hung_up, flow, *node, std::string(reason));
-  channel->hang_up(reason);
+void flow_session::impl::end_call(std::string_view reason) {
+  if (channel != nullptr) channel->hang_up(reason);
 }
 
 // ---- the walk ----
@@ -211,7 +204,7 @@ asio::awaitable<void> flow_session::impl::run() {
   const auto* flow = settings.flows->find(settings.flow);
   if (flow == nullptr) {
     spdlog::error("flow {}: not in the flow set; hanging up", settings.flow);
-    if (channel != nullptr) channel->hang_up("no such flow");
+    end_call("no such flow");
     co_return;
   }
   while (flow != nullptr) {
@@ -221,7 +214,7 @@ asio::awaitable<void> flow_session::impl::run() {
       continue;
     }
     // The top flow ran to its end: nothing more for the caller here.
-    if (exit == flow_exit::returned && !gone) hang_up(*flow, nullptr, "flow ended");
+    if (exit == flow_exit::returned && !gone) end_call("flow ended");
     break;
   }
 }
@@ -231,22 +224,23 @@ asio::awaitable<flow_exit> flow_session::impl::run_flow(const flow_settings& flo
   const auto* node = &settings.flows->start(flow);
   while (node != nullptr) {
     if (gone) co_return flow_exit::left;
+    current_flow = &flow;
+    current_node = node;
     if (suspensions != suspensions_seen) {
       suspensions_seen = suspensions;
       nodes_without_wait = 0;
     } else if (++nodes_without_wait > max_nodes_without_wait) {
       spdlog::error("flow {}: node {}: {} nodes ran without waiting for anything; ending the call",
                     flow.name, node->name, max_nodes_without_wait);
-      step(flow_step::kind::failed, flow, *node, "nodes ran without waiting for anything");
-      hang_up(flow, node, "flow runaway");
+      step(flow_step::kind::failed, "nodes ran without waiting for anything");
+      step(flow_step::kind::hung_up, "flow runaway");
+      end_call("flow runaway");
       co_return flow_exit::left;
     }
-    current_flow = &flow;
-    current_node = node;
     // What the node reads as previous_node is the one the caller came from.
     if (!previous_node.empty()) variables["previous_node"] = value(previous_node);
-    step(flow_step::kind::entered, flow, *node, std::string(node_kind_name(node->body)));
-    const auto outcome = co_await run_node(flow, *node, depth);
+    step(flow_step::kind::entered, std::string(node_kind_name(node->body)));
+    const auto outcome = co_await run_node(*node, depth);
     if (gone) co_return flow_exit::left;
     previous_node = node->name;
     if (outcome.exit != flow_exit::next) co_return outcome.exit;

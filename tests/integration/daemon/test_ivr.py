@@ -156,7 +156,7 @@ class DemoFlowTest(IvrTestCase):
         self.assertEqual(phone.hang_up(dialog), 200)
         self.wait_for_no_calls()
 
-    def test_a_wrong_key_is_apologised_for_and_a_caller_who_hangs_up_is_recorded(self):
+    def test_a_wrong_key_and_where_the_caller_hangs_up_are_recorded(self):
         phone, audio, dialog = self.call_flow("8000")
         self.wait_for_step("main_menu", "entered")
         self.press(audio, "7")
