@@ -1,0 +1,114 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace callcenterd::acd {
+
+/// The ACD's clock: monotonic, so that a wall-clock step never reorders calls or fires a ring
+/// timeout early. The service maps it to wall time when it writes events.
+using instant = std::chrono::steady_clock::time_point;
+using duration = std::chrono::milliseconds;
+
+/// One skill an agent has, at a level from 1 (novice) to 10 (expert).
+struct agent_skill {
+  std::string skill{};
+  int level = 1;
+  bool operator==(const agent_skill&) const = default;
+};
+
+/// An agent: who logs in, which device rings, what they can take.
+struct agent_settings {
+  std::string id{};         ///< login id, e.g. "1001"
+  std::string name{};       ///< shown to supervisors
+  std::string extension{};  ///< the SIP extension whose registered device an offer rings
+  std::vector<std::string> teams{};
+  std::vector<agent_skill> skills{};
+  bool operator==(const agent_settings&) const = default;
+};
+
+/// A skill a queue asks for, at or above a level.
+struct skill_requirement {
+  std::string skill{};
+  int min_level = 1;
+  bool operator==(const skill_requirement&) const = default;
+};
+
+/// Where a call goes when it leaves a queue other than to an agent (max wait, queue full, no
+/// agents, an overflow rule). The ACD moves a call to another queue itself; the call carries
+/// out the others.
+struct exit_target {
+  enum class kind {
+    hang_up,    ///< say `message` (if any), then hang up
+    queue,      ///< another queue, keeping the call's original arrival time
+    flow,       ///< a flow (e.g. voicemail)
+    extension,  ///< ring an extension
+  };
+  kind what = kind::hang_up;
+  std::string name{};     ///< the queue, flow or extension
+  std::string message{};  ///< hang_up: what the caller hears first; empty: nothing
+  bool operator==(const exit_target&) const = default;
+};
+
+/// After a call has waited `after` in a queue: widen who may take it, or move it elsewhere.
+/// Rules apply in order of `after`; a widening lasts until the call leaves the queue.
+struct overflow_rule {
+  duration after{0};
+  /// Widen: every required level lowered by this much (never below 1).
+  int lower_min_level_by = 0;
+  /// Widen: agents who have all of these (a secondary skill set) may take the call too.
+  std::vector<skill_requirement> add_skills{};
+  /// Move: the call leaves for this target (another queue keeps its arrival time).
+  std::optional<exit_target> move_to{};
+  bool operator==(const overflow_rule&) const = default;
+};
+
+/// What a queue does with a new caller when none of its agents is logged in.
+enum class no_agents_policy {
+  join,    ///< wait anyway (agents may log in)
+  refuse,  ///< counted as blocked, sent to `when_no_agents`
+};
+
+/// A queue: who may answer its calls, in which order, and its limits and thresholds.
+struct queue_settings {
+  std::string name{};
+  /// Agents need all of these at or above the levels.
+  std::vector<skill_requirement> skills{};
+  /// A routing strategy by name (strategy.hpp lists them): "longest_idle" by default.
+  std::string strategy = "longest_idle";
+  /// Priority aging: a waiting call counts one priority higher for each interval waited, so
+  /// low priority cannot starve. Zero: strict priority (higher always first).
+  duration priority_aging{0};
+  unsigned max_length = 0;  ///< waiting calls; 0: unlimited
+  duration max_wait{0};     ///< 0: unlimited
+  duration wrap_up{std::chrono::seconds(10)};
+  duration ring_timeout{std::chrono::seconds(15)};
+  /// The state an agent who lets an offer ring out goes to: a not-ready reason, or empty to
+  /// stay ready.
+  std::string no_answer_reason = "no_answer";
+  duration service_level_threshold{std::chrono::seconds(20)};
+  double service_level_target = 0.8;
+  duration short_abandon{std::chrono::seconds(5)};
+  /// The handle time EWT assumes before the queue has finished calls of its own.
+  duration expected_handle_time{std::chrono::minutes(3)};
+  std::vector<overflow_rule> overflow{};
+  no_agents_policy when_no_agents_policy = no_agents_policy::join;
+  exit_target when_no_agents{};
+  exit_target when_full{};
+  exit_target when_max_wait{};
+  bool operator==(const queue_settings&) const = default;
+};
+
+/// Everything the ACD routes with; the service swaps it whole on reload.
+struct acd_model {
+  std::vector<agent_settings> agents{};
+  std::vector<queue_settings> queues{};
+  /// Reasons an agent may give for not ready, besides the ones the ACD uses itself
+  /// (no_answer, declined, unreachable, the queues' no_answer_reason).
+  std::vector<std::string> not_ready_reasons{"break", "lunch", "training", "meeting"};
+  bool operator==(const acd_model&) const = default;
+};
+
+}  // namespace callcenterd::acd

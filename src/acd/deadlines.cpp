@@ -1,0 +1,69 @@
+// The engine's timers as one heap of deadlines. An entry carries the generation of what it
+// times (a call's place in a queue, its ringing, an agent's wrap-up); when that has moved on
+// the entry is stale and skipped, so nothing is ever searched for and cancelled.
+#include "engine_state.hpp"
+
+namespace callcenterd::acd {
+
+using namespace detail;
+
+void engine::state::schedule(deadline::kind what, instant at, std::uint32_t index,
+                             std::uint64_t generation) {
+  deadlines.push(deadline{.at = at, .what = what, .index = index, .generation = generation});
+}
+
+void engine::state::schedule_next_step(call_index c) {
+  const auto& call = calls[c];
+  const auto& q = queues[call.queue];
+  if (call.next_step >= q.steps.size()) return;
+  schedule(deadline::kind::overflow_step, call.entered + q.steps[call.next_step].after, c,
+           call.queue_generation);
+}
+
+bool engine::state::is_current(const deadline& d) const {
+  switch (d.what) {
+    case deadline::kind::ring_timeout: {
+      const auto& call = calls[d.index];
+      return call.in_use && call.phase == call_phase::ringing &&
+             call.ring_generation == d.generation;
+    }
+    case deadline::kind::overflow_step:
+    case deadline::kind::max_wait: {
+      const auto& call = calls[d.index];
+      return call.in_use && call.queue_generation == d.generation &&
+             (call.phase == call_phase::waiting || call.phase == call_phase::ringing);
+    }
+    case deadline::kind::wrap_up: {
+      const auto& agent = agents[d.index];
+      return agent.state == agent_state::wrap_up && agent.wrap_up_generation == d.generation;
+    }
+  }
+  return false;
+}
+
+void engine::state::run(const deadline& due, instant now) {
+  switch (due.what) {
+    case deadline::kind::ring_timeout:
+      offer_lapsed(due.index, now);
+      return;
+    case deadline::kind::overflow_step:
+      apply_step(due.index, now);
+      return;
+    case deadline::kind::max_wait: {
+      auto& call = calls[due.index];
+      if (call.phase == call_phase::ringing) {
+        schedule(deadline::kind::max_wait, now + retry_while_ringing, due.index,
+                 call.queue_generation);
+        return;
+      }
+      leave_queue(due.index, queue_outcome::timed_out, queues[call.queue].settings.when_max_wait,
+                  now);
+      return;
+    }
+    case deadline::kind::wrap_up:
+      finish_wrap_up(due.index, now);
+      return;
+  }
+}
+
+}  // namespace callcenterd::acd
