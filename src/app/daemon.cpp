@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "acd_wiring.hpp"
 #include "callcenterd/api/http_server.hpp"
 #include "callcenterd/api/router.hpp"
 #include "callcenterd/api/service_routes.hpp"
@@ -104,6 +105,8 @@ class daemon {
         reloader_(std::in_place, settings_.source_file, settings_, flows_, metrics_, *events_),
         service_metrics_(std::in_place, metrics_, pool_, *events_, readiness_),
         media_(std::in_place, settings_, *events_, metrics_),
+        acd_(io_, settings_.acd, acd_hooks()),
+        acd_router_(acd_),
         sip_(std::in_place, io_, settings_.sip, media_->number_routes(), media_->factory(),
              thread_count(settings_.service), pool_, metrics_, flow_services(),
              media_->blocked_treatment()),
@@ -133,9 +136,30 @@ class daemon {
   }
 
  private:
+  // What the ACD does with its decisions: offers ring agents through the calls, every event
+  // goes to the event log. Called on the ACD's strand, never after acd_.blocking_stop().
+  acd::acd_service_hooks acd_hooks() {
+    acd::acd_service_hooks hooks;
+    hooks.offer = [this](const std::string& call, const acd::agent_settings& agent,
+                         const std::string&) {
+      sip_->calls().offer_to_agent(call, agent.id, agent.extension);
+    };
+    hooks.withdraw = [this](const std::string& call, const std::string& agent) {
+      sip_->calls().withdraw_offer(call, agent);
+    };
+    hooks.exit = [this](const std::string& call, acd::queue_outcome,
+                        const acd::exit_target& target) {
+      sip_->calls().leave_queue(call, target);
+    };
+    hooks.record = [this](const acd::acd_event& event, std::chrono::system_clock::time_point at) {
+      events_->append(acd_event_record(event, at));
+    };
+    hooks.call_alive = [this](const std::string& call) { return sip_->calls().has_call(call); };
+    return hooks;
+  }
+
   // What calls that run flows use: the set in force, speech, the event log for their steps,
-  // the database for their lookups, and the extension each queue rings until the ACD runs
-  // queues.
+  // the database for their lookups, and the ACD for the queues they are handed to.
   call::flow_services flow_services() {
     call::flow_services out;
     out.current_flows = [this] { return flows_.current(); };
@@ -147,9 +171,7 @@ class daemon {
                         std::function<void(ivr::lookup_result)> done) {
       run_flow_lookup(pool_, query, std::move(parameters), std::move(done));
     };
-    for (const auto& queue : settings_.queues) {
-      out.queue_extensions.emplace_back(queue.name, queue.extension);
-    }
+    out.queues = &acd_router_;
     out.ringback = media_->ringback();
     return out;
   }
@@ -163,6 +185,7 @@ class daemon {
       return false;
     }
     if (!sip_->start()) return false;
+    acd_.start();
     readiness_.on_first_ready([this] { check_demo_exposure(); });
     readiness_.start();
     wait_for_signal();
@@ -245,6 +268,9 @@ class daemon {
   // destroy what reads the event log, then the log itself (it spools anything left).
   void teardown(bool started) {
     if (started) readiness_.blocking_stop();
+    // No ACD decision reaches the calls from here on; the service itself goes with the
+    // daemon, after the I/O threads.
+    acd_.blocking_stop();
     sip_->stop();
     sip_.reset();
     // The calls are gone: their recordings are closed; wait for the writer, whose last
@@ -292,6 +318,8 @@ class daemon {
   std::optional<config_reloader> reloader_;
   std::optional<service_metrics> service_metrics_;
   std::optional<media_service> media_;
+  acd::acd_service acd_;
+  acd_router acd_router_;
   std::optional<sip_service> sip_;
   systemd_notifier notifier_;
   asio::signal_set signals_;

@@ -14,7 +14,7 @@ blocking_load_flows(const config::daemon_settings& settings) {
   if (!loaded) return loaded.errors();
   ivr::flow_environment environment;
   environment.prompts = settings.paths.prompts;
-  for (const auto& queue : settings.queues) environment.queues.push_back(queue.name);
+  for (const auto& queue : settings.acd.queues) environment.queues.push_back(queue.name);
   auto compiled = ivr::flow_set::blocking_compile(std::move(loaded).flows(), environment);
   if (auto* problems = std::get_if<std::vector<config::config_error>>(&compiled)) {
     return std::move(*problems);

@@ -54,6 +54,7 @@ class sip_service {
   void stop();
 
   sip::sip_stack& stack() { return stack_; }
+  call::call_manager& calls() { return calls_; }
   sip::registrar& registrar() { return registrar_; }
   const sip::account_directory& accounts() const { return accounts_; }
 

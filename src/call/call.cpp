@@ -247,6 +247,7 @@ void call::finish_if_done() {
   // A callee still ringing after a CANCEL sends its final response (or times out) first.
   if (callee_ && !callee_->ended) return;
   finished_ = true;
+  leave_acd();
   ring_timer_.cancel();
   probe_timer_.cancel();
   flow_timer_.cancel();

@@ -129,6 +129,13 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   /// The caller's Call-ID and our tag toward it, known from construction.
   const std::string& caller_call_id() const { return caller_.dialog.call_id; }
   const std::string& caller_tag() const { return caller_.dialog.local_tag; }
+  /// Ours, unique across nodes: the ACD's and the event log's name for the call.
+  const std::string& uuid() const { return uuid_; }
+
+  // The ACD's requests while the call waits in a queue (call_queue.cpp).
+  void offer_to_agent(const std::string& agent, const std::string& extension);
+  void withdraw_offer(const std::string& agent);
+  void leave_queue(const acd::exit_target& target);
 
  private:
   // The callee leg (call_callee.cpp).
@@ -148,6 +155,8 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   void start_ring_timer();
   void on_callee_event(std::uint64_t attempt, const sip::client_event& event);
   void on_callee_answer(const sip::received_message& response);
+  /// Connects the caller to the callee who answered with `body`.
+  void bridge_callee(const std::string& body);
   void on_callee_failure(int status, std::string_view reason);
   bool follow_redirect(const sip::received_message& response);
   void on_ring_timeout();
@@ -210,6 +219,8 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   friend class flow_link;
   /// Answers the caller and starts the flow target_.name.
   void start_flow();
+  /// Runs flow `name` for the answered caller, in place of any flow it was in.
+  void run_flow(const std::string& name);
   /// Answers the caller and hands it to the queue target_.name (a DID that names a queue).
   void start_queue();
   /// Rings what a flow (or a queue DID) hands the caller to, while the caller hears music
@@ -218,6 +229,16 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   /// The target a flow handed the caller to failed: the caller stays, the flow goes on. False
   /// when no flow waits for it (the caller is then hung up on as before).
   bool give_back_to_flow();
+
+  // Queues (call_queue.cpp).
+  /// Hands the answered caller to the ACD, with music while it waits.
+  void join_queue(const ivr::connect_target& target);
+  /// An agent answered: the ACD says whether the call is theirs before the two are bridged.
+  void confirm_agent(const sip::received_message& response);
+  /// An offer's INVITE failed with `status`: the ACD hears why, the caller waits on.
+  void agent_failed(int status);
+  /// Tells the ACD the call is over: the caller left, or the agent's part ended.
+  void leave_acd();
 
   // Shared helpers (call.cpp).
   /// Answers the caller here; false when that failed and the caller was refused.
@@ -283,6 +304,14 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   boost::asio::steady_timer flow_timer_;
   /// A flow or queue DID rings a target for the caller, who was answered here already.
   bool connecting_ = false;
+  /// The caller waits in (or was connected through) an ACD queue.
+  struct queue_wait {
+    std::string queue;
+    std::string agent;  ///< whose device rings for the call now; empty: none
+    bool connected = false;
+    std::string ended_by = "caller";
+  };
+  std::optional<queue_wait> queued_;
 };
 
 }  // namespace callcenterd::call::detail

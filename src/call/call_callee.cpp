@@ -160,7 +160,16 @@ void call::on_callee_answer(const sip::received_message& response) {
     finish_if_done();
     return;
   }
-  auto answer = media_->relay_answer(leg_side::caller, response.message.body());
+  if (queued_ && !queued_->connected) {
+    confirm_agent(response);
+    return;
+  }
+  bridge_callee(response.message.body());
+}
+
+void call::bridge_callee(const std::string& body) {
+  auto& callee = *callee_;
+  auto answer = media_->relay_answer(leg_side::caller, body);
   if (!answer) {
     send_bye(callee);
     refuse_caller(488, "Not Acceptable Here");
@@ -179,6 +188,10 @@ void call::on_callee_answer(const sip::received_message& response) {
 }
 
 void call::on_callee_failure(int status, std::string_view reason) {
+  if (queued_ && !queued_->connected) {
+    agent_failed(status);
+    return;
+  }
   callee_->ended = true;
   ring_timer_.cancel();
   if (cancelled_ || caller_.ended) {

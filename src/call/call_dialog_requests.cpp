@@ -64,6 +64,7 @@ void call::on_bye(leg& from, sip::server_handle transaction, const sip::sip_mess
   }
   spdlog::info("call {}: {} hung up", caller_call_id(),
                from.side == leg_side::caller ? "caller" : "callee");
+  if (queued_) queued_->ended_by = from.side == leg_side::caller ? "caller" : "agent";
   if (pending_) {
     respond(pending_->transaction, pending_->request, 487, "Request Terminated");
     pending_.reset();

@@ -108,8 +108,18 @@ void call::start_flow() {
     return;
   }
   if (!answer_locally()) return;
+  run_flow(target_.name);
+}
+
+void call::run_flow(const std::string& name) {
+  auto flows = context_->flows.current_flows ? context_->flows.current_flows() : nullptr;
+  if (!flows || flows->find(name) == nullptr) {
+    spdlog::error("call {}: flow {} is not in the flow set in force", caller_call_id(), name);
+    hang_up(500, "Flow Missing");
+    return;
+  }
   count(context_->flows_started);
-  spdlog::info("call {}: runs flow {} (flow set version {})", caller_call_id(), target_.name,
+  spdlog::info("call {}: runs flow {} (flow set version {})", caller_call_id(), name,
                flows->version());
   std::vector<std::pair<std::string, ivr::value>> variables{
       {"caller_number", ivr::value(caller_party_.user)},
@@ -117,12 +127,14 @@ void call::start_flow() {
       {"did", ivr::value(caller_.invite.request_uri().user)},
       {"call_id", ivr::value(uuid_)},
   };
-  flow_link_ = std::make_unique<flow_link>(*this);
-  flow_ = ivr::flow_session::create(strand_, *flow_link_,
-                                    ivr::flow_session_settings{.flows = std::move(flows),
-                                                               .flow = target_.name,
-                                                               .variables = std::move(variables),
-                                                               .clock = {}});
+  // A flow left for another drops its session first: the old coroutine ends at its next
+  // wake-up without touching the call.
+  flow_.reset();
+  if (!flow_link_) flow_link_ = std::make_unique<flow_link>(*this);
+  flow_ = ivr::flow_session::create(
+      strand_, *flow_link_,
+      ivr::flow_session_settings{
+          .flows = std::move(flows), .flow = name, .variables = std::move(variables), .clock = {}});
   flow_->start();
 }
 
@@ -141,21 +153,9 @@ void call::connect_caller(const ivr::connect_target& target) {
   trunk_auth_sent_ = false;
   std::shared_ptr<const media::prompt> waiting = context_->flows.ringback;
   switch (target.what) {
-    case ivr::connect_target::kind::queue: {
-      // Until the ACD runs queues, a queue rings its extension.
-      const auto& queues = context_->flows.queue_extensions;
-      const auto found = std::find_if(queues.begin(), queues.end(),
-                                      [&](const auto& q) { return q.first == target.name; });
-      if (found == queues.end() || found->second.empty()) {
-        spdlog::warn("call {}: queue {} has no extension to ring", caller_call_id(), target.name);
-        refuse_caller(404, "No Such Queue");
-        return;
-      }
-      target_.what = call_target::kind::extension;
-      target_.name = found->second;
-      waiting = media_->hold_music();
-      break;
-    }
+    case ivr::connect_target::kind::queue:
+      join_queue(target);
+      return;
     case ivr::connect_target::kind::extension:
       target_.what = call_target::kind::extension;
       target_.name = target.name;
@@ -191,6 +191,7 @@ bool call::give_back_to_flow() {
   if (callee_ && !callee_->answered && !callee_->ended) cancel_callee();
   // A callee that was cancelled is given up here: its late final response changes nothing.
   if (callee_) callee_->ended = true;
+  leave_acd();
   if (!flow_ || !flow_->running()) return false;
   spdlog::info("call {}: {} was not reached; the flow goes on", caller_call_id(), target_.name);
   flow_->on_connected(false);

@@ -36,6 +36,14 @@ void call_index::add_invite(sip::server_handle invite, const std::shared_ptr<cal
   invites_[key] = owner;
 }
 
+void call_index::add_uuid(const std::string& uuid, const std::shared_ptr<call>& owner) {
+  const std::lock_guard lock(mutex_);
+  auto& owned = calls_[owner.get()];
+  owned.owner = owner;
+  owned.uuid = uuid;
+  uuids_[uuid] = owner;
+}
+
 void call_index::remove_invite(sip::server_handle invite) {
   const std::lock_guard lock(mutex_);
   invites_.erase(invite_key(invite));
@@ -61,6 +69,7 @@ void call_index::remove_call(const call* owner) {
   if (found == calls_.end()) return;
   for (const auto& key : found->second.dialog_keys) dialogs_.erase(key);
   for (const auto key : found->second.invite_keys) invites_.erase(key);
+  if (!found->second.uuid.empty()) uuids_.erase(found->second.uuid);
   calls_.erase(found);
 }
 
@@ -68,6 +77,7 @@ void call_index::clear() {
   const std::lock_guard lock(mutex_);
   dialogs_.clear();
   invites_.clear();
+  uuids_.clear();
   calls_.clear();
 }
 
@@ -83,6 +93,12 @@ std::shared_ptr<call> call_index::find_invite(sip::server_handle invite) const {
   const std::lock_guard lock(mutex_);
   const auto found = invites_.find(invite_key(invite));
   return found == invites_.end() ? nullptr : found->second.lock();
+}
+
+std::shared_ptr<call> call_index::find_uuid(const std::string& uuid) const {
+  const std::lock_guard lock(mutex_);
+  const auto found = uuids_.find(uuid);
+  return found == uuids_.end() ? nullptr : found->second.lock();
 }
 
 std::vector<std::shared_ptr<call>> call_index::all() const {

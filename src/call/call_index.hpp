@@ -23,6 +23,8 @@ class call_index {
   void add_dialog(std::string_view call_id, std::string_view local_tag,
                   const std::shared_ptr<call>& owner);
   void add_invite(sip::server_handle invite, const std::shared_ptr<call>& owner);
+  /// Makes the call findable by its UUID (the ACD's name for it).
+  void add_uuid(const std::string& uuid, const std::shared_ptr<call>& owner);
   void remove_invite(sip::server_handle invite);
   /// Hands the dialog (call_id, local_tag) of `from` to `to`, as an attended transfer moves a
   /// leg between calls. False, with nothing changed, when `to` has left the index (it ended).
@@ -33,6 +35,7 @@ class call_index {
 
   std::shared_ptr<call> find_dialog(std::string_view call_id, std::string_view local_tag) const;
   std::shared_ptr<call> find_invite(sip::server_handle invite) const;
+  std::shared_ptr<call> find_uuid(const std::string& uuid) const;
   /// Drops every entry: the calls that are still waiting for messages are released.
   void clear();
   /// Every call now, for hang_up_all().
@@ -48,11 +51,13 @@ class call_index {
     std::shared_ptr<call> owner;
     std::vector<std::string> dialog_keys;
     std::vector<std::uint64_t> invite_keys;
+    std::string uuid;
   };
 
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::weak_ptr<call>> dialogs_;
   std::unordered_map<std::uint64_t, std::weak_ptr<call>> invites_;
+  std::unordered_map<std::string, std::weak_ptr<call>> uuids_;
   std::unordered_map<const call*, owned_call> calls_;
 };
 

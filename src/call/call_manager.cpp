@@ -89,6 +89,7 @@ void call_manager::on_invite(sip::server_handle transaction, const sip::received
   auto created = std::make_shared<detail::call>(context_, invite, transaction, std::move(target));
   ctx.index.add_dialog(created->caller_call_id(), created->caller_tag(), created);
   ctx.index.add_invite(transaction, created);
+  ctx.index.add_uuid(created->uuid(), created);
   post_to(created, [](detail::call& c) { c.start(); });
 }
 
@@ -134,6 +135,32 @@ void call_manager::on_stray_response(const sip::received_message& response) {
   auto owner = context_->index.find_dialog(response.message.header("Call-ID").value_or(""),
                                            sip::header_tag(response.message, "From"));
   if (owner) post_to(owner, [response](detail::call& c) { c.on_stray_response(response); });
+}
+
+void call_manager::offer_to_agent(const std::string& call_uuid, const std::string& agent,
+                                  const std::string& extension) {
+  auto owner = context_->index.find_uuid(call_uuid);
+  if (!owner) {
+    if (context_->flows.queues != nullptr) context_->flows.queues->caller_left(call_uuid);
+    return;
+  }
+  post_to(owner, [agent, extension](detail::call& c) { c.offer_to_agent(agent, extension); });
+}
+
+void call_manager::withdraw_offer(const std::string& call_uuid, const std::string& agent) {
+  if (auto owner = context_->index.find_uuid(call_uuid)) {
+    post_to(owner, [agent](detail::call& c) { c.withdraw_offer(agent); });
+  }
+}
+
+void call_manager::leave_queue(const std::string& call_uuid, const acd::exit_target& target) {
+  if (auto owner = context_->index.find_uuid(call_uuid)) {
+    post_to(owner, [target](detail::call& c) { c.leave_queue(target); });
+  }
+}
+
+bool call_manager::has_call(const std::string& call_uuid) const {
+  return context_->index.find_uuid(call_uuid) != nullptr;
 }
 
 void call_manager::hang_up_all() {

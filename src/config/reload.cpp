@@ -118,7 +118,12 @@ std::vector<std::string> restart_required_changes(const daemon_settings& running
   changes.compare("sip.trunks", rsip.trunks, nsip.trunks);
   changes.section_backstop("sip", before, rsip, nsip);
   changes.compare("dids", running.dids, next.dids);
-  changes.compare("queues", running.queues, next.queues);
+  // The ACD builds its engine from the model once; three top-level keys, named as written.
+  before = changes.size();
+  changes.compare("agents", running.acd.agents, next.acd.agents);
+  changes.compare("not_ready_reasons", running.acd.not_ready_reasons, next.acd.not_ready_reasons);
+  changes.compare("queues", running.acd.queues, next.acd.queues);
+  changes.section_backstop("acd", before, running.acd, next.acd);
   changes.compare("blocklist", running.blocklist, next.blocklist);
   // Media binds its port range and renders prompts at start; recordings in progress keep
   // the writer they opened with.

@@ -211,6 +211,23 @@ bool section_reader::duration(std::string_view key, std::chrono::milliseconds& o
   return true;
 }
 
+bool section_reader::fraction(std::string_view key, double& out) {
+  const entry* e = nullptr;
+  const auto text = scalar(key, "a number from 0 to 1", e);
+  if (!text) return false;
+  const auto parsed = parse_decimal(*text);
+  if (!parsed.value) {
+    value_error(*e, parsed.error);
+    return false;
+  }
+  if (*parsed.value < 0 || *parsed.value > 1) {
+    value_error(*e, "must be between 0 and 1, got " + *text);
+    return false;
+  }
+  out = *parsed.value;
+  return true;
+}
+
 std::optional<std::uint64_t> section_reader::size_in_range(std::string_view key, std::uint64_t min,
                                                            std::uint64_t max) {
   const entry* e = nullptr;
@@ -368,6 +385,25 @@ std::vector<std::pair<std::string, flow_text>> section_reader::text_map(std::str
     }
     out.emplace_back(named.key, errors_->locate(named.value.Mark(), names->key_path(named.key),
                                                 named.value.Scalar()));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> section_reader::integer_map(
+    std::string_view key, std::int64_t min, std::int64_t max, const text_check& check) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  auto names = names_of(key, "a mapping of names to numbers");
+  if (!names) return out;
+  for (const auto& named : names->entries_) {
+    if (check) {
+      if (auto why = check(named.key); !why.empty()) {
+        errors_->add(named.key_node.Mark(), names->key_path(named.key), std::move(why));
+        continue;
+      }
+    }
+    if (const auto value = names->integer_in_range(named.key, min, max)) {
+      out.emplace_back(named.key, *value);
+    }
   }
   return out;
 }

@@ -82,6 +82,8 @@ class section_reader {
   bool path_or_empty(std::string_view key, std::filesystem::path& out);
   bool duration(std::string_view key, std::chrono::milliseconds& out, std::chrono::milliseconds min,
                 std::chrono::milliseconds max);
+  /// A decimal number from 0 to 1 ("0.8"): a share, such as a service level target.
+  bool fraction(std::string_view key, double& out);
   template <class T>
   bool size(std::string_view key, T& out, std::uint64_t min, std::uint64_t max) {
     static_assert(std::is_unsigned_v<T>);
@@ -132,6 +134,12 @@ class section_reader {
                                                                      const text_check& check = {});
   /// A mapping of names to scalars (a menu's options): each name with its value, located.
   std::vector<std::pair<std::string, flow_text>> text_map(std::string_view key);
+  /// A mapping of names to integers from `min` to `max` (skills and their levels), in file
+  /// order. A name `check` refuses is an error at the name, a refused value one at the value;
+  /// neither is in the answer.
+  std::vector<std::pair<std::string, std::int64_t>> integer_map(std::string_view key,
+                                                                std::int64_t min, std::int64_t max,
+                                                                const text_check& check = {});
   error_list& errors() { return *errors_; }
   [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] const YAML::Mark& mark() const { return key_mark_; }

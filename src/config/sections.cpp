@@ -35,10 +35,10 @@ std::string node_name_check(std::string_view text) {
 }  // namespace
 
 void read_item_name(section_reader& item, std::string_view what, std::set<std::string>& seen,
-                    std::string& out) {
+                    std::string& out, const text_check& check) {
   const std::string thing(what);
-  if (item.required("name", "every " + thing + " needs a name") &&
-      item.text("name", out, token_check) && !seen.insert(out).second) {
+  if (item.required("name", "every " + thing + " needs a name") && item.text("name", out, check) &&
+      !seen.insert(out).second) {
     item.fail("name", "the " + thing + " " + in_quotes(out) + " is listed twice");
   }
 }
@@ -148,9 +148,9 @@ void read_daemon_settings(section_reader& root, daemon_settings& out) {
   root.read_section("sip", [&](section_reader& s) { read_sip(s, out.sip); });
   root.read_section("media", [&](section_reader& s) { read_media(s, out.media); });
   root.read_section("recording", [&](section_reader& s) { read_recording(s, out.recording); });
-  read_queues(root, out.queues);
+  read_acd(root, out.acd, out.media.hold_classes);
   root.read_section("blocklist", [&](section_reader& s) { read_blocklist(s, out.blocklist); });
-  read_dids(root, out.dids, out.media.hold_classes, out.queues);
+  read_dids(root, out.dids, out.media.hold_classes, out.acd.queues);
 }
 
 }  // namespace callcenterd::config::detail

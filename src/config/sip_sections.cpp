@@ -188,16 +188,6 @@ void read_trunk(section_reader& in, sip_trunk_settings& out) {
   }
 }
 
-// Text for the speech engine: one line, short enough to render at start-up quickly.
-std::string greeting_check(std::string_view text) {
-  if (text.empty()) return "must not be empty";
-  if (text.size() > 1000) return "must be at most 1000 bytes";
-  for (const char c : text) {
-    if (c == '\n' || c == '\r' || c == '\0') return "must be one line of text";
-  }
-  return {};
-}
-
 }  // namespace
 
 void read_sip(section_reader& in, sip_settings& out) {
@@ -262,22 +252,9 @@ void read_blocklist(section_reader& in, blocklist_settings& out) {
   }
 }
 
-void read_queues(section_reader& root, std::vector<queue_settings>& out) {
-  std::set<std::string> names;
-  for (auto& item : root.list("queues")) {
-    queue_settings queue;
-    read_item_name(item, "queue", names, queue.name);
-    if (item.required("extension", "a queue rings an extension until the ACD runs queues")) {
-      item.text("extension", queue.extension, token_check);
-    }
-    item.finish();
-    out.push_back(std::move(queue));
-  }
-}
-
 void read_dids(section_reader& root, std::vector<did_settings>& out,
                const std::vector<hold_class_settings>& hold_classes,
-               const std::vector<queue_settings>& queues) {
+               const std::vector<acd::queue_settings>& queues) {
   std::set<std::string> numbers;
   for (auto& item : root.list("dids")) {
     did_settings did;

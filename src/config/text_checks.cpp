@@ -17,8 +17,12 @@ std::string ip_address_check(std::string_view text) {
   return "expected an IPv4 or IPv6 address such as '127.0.0.1' or '::', got " + in_quotes(text);
 }
 
-std::string token_check(std::string_view text) {
-  if (text.empty() || text.size() > 64) return "must be 1 to 64 characters";
+namespace {
+
+std::string token_of_at_most(std::string_view text, std::size_t max) {
+  if (text.empty() || text.size() > max) {
+    return "must be 1 to " + std::to_string(max) + " characters";
+  }
   for (const char c : text) {
     const bool ok = is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '+';
     if (!ok)
@@ -26,6 +30,34 @@ std::string token_check(std::string_view text) {
   }
   return {};
 }
+
+}  // namespace
+
+std::string token_check(std::string_view text) { return token_of_at_most(text, 64); }
+
+std::string extension_check(std::string_view text) { return token_of_at_most(text, 32); }
+
+std::string queue_name_check(std::string_view text) {
+  if (text.empty() || text.size() > 64) return "must be 1 to 64 characters";
+  for (const char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) {
+      return "may contain only lower-case letters, digits, '-' and '_', got " + in_quotes(text);
+    }
+  }
+  return {};
+}
+
+std::string one_line_check(std::string_view text, std::size_t max_bytes) {
+  if (text.empty()) return "must not be empty";
+  if (text.size() > max_bytes) return "must be at most " + std::to_string(max_bytes) + " bytes";
+  for (const char c : text) {
+    if (c == '\n' || c == '\r' || c == '\0') return "must be one line of text";
+  }
+  return {};
+}
+
+std::string greeting_check(std::string_view text) { return one_line_check(text, 1000); }
 
 std::string not_empty(std::string_view text) {
   return text.empty() ? "must not be empty" : std::string();

@@ -1,5 +1,6 @@
 #include "value_parsers.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <limits>
@@ -113,6 +114,33 @@ parsed<std::uint64_t> parse_size(std::string_view text) {
   }
   return result::fail("unknown size unit " + in_quotes(split->suffix) + " in " + in_quotes(text) +
                       " (use a plain number of bytes, KiB, MiB or GiB)");
+}
+
+parsed<double> parse_decimal(std::string_view text) {
+  using result = parsed<double>;
+  if (!text.empty() && text.back() == '%') {
+    return result::fail("write a percentage as a fraction, e.g. '0.8' for 80%, got " +
+                        in_quotes(text));
+  }
+  // Checked by hand first: from_chars alone would take "1e3", "inf" and "nan".
+  const std::string_view unsigned_part =
+      !text.empty() && text.front() == '-' ? text.substr(1) : text;
+  const auto point = unsigned_part.find('.');
+  const std::string_view whole = unsigned_part.substr(0, point);
+  const std::string_view fraction =
+      point == std::string_view::npos ? std::string_view("0") : unsigned_part.substr(point + 1);
+  const auto all_digits = [](std::string_view part) {
+    return !part.empty() && std::all_of(part.begin(), part.end(), is_digit);
+  };
+  if (!all_digits(whole) || !all_digits(fraction)) {
+    return result::fail("expected a decimal number such as '0.8', got " + in_quotes(text));
+  }
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return result::fail("the number " + in_quotes(text) + " is out of range");
+  }
+  return result::ok(value);
 }
 
 parsed<bool> parse_bool(std::string_view text) {

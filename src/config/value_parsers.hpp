@@ -30,6 +30,10 @@ parsed<std::chrono::milliseconds> parse_duration(std::string_view text);
 /// A whole number of bytes, optionally followed by KiB, MiB or GiB: "512", "8KiB", "1MiB".
 parsed<std::uint64_t> parse_size(std::string_view text);
 
+/// A decimal number with an optional leading '-' and fraction: "0.8", "1", "-0.25". No
+/// exponent, no leading '.' or '+', no percent sign (a percentage is written as a fraction).
+parsed<double> parse_decimal(std::string_view text);
+
 /// Only "true" and "false": YAML 1.1 spellings such as "yes" or "on" are refused.
 parsed<bool> parse_bool(std::string_view text);
 

@@ -26,6 +26,9 @@ struct agent_settings {
   std::string extension{};  ///< the SIP extension whose registered device an offer rings
   std::vector<std::string> teams{};
   std::vector<agent_skill> skills{};
+  /// Logged in and ready from the daemon's start, without anyone signing in: a desk phone that
+  /// serves queues as a hunt group member would.
+  bool auto_login = false;
   bool operator==(const agent_settings&) const = default;
 };
 
@@ -98,6 +101,10 @@ struct queue_settings {
   exit_target when_no_agents{};
   exit_target when_full{};
   exit_target when_max_wait{};
+  /// For the calls, not the routing: what a waiting caller hears (a media hold class; empty:
+  /// the default music) and whether its conversation with the agent is recorded.
+  std::string hold_class{};
+  bool record = true;
   bool operator==(const queue_settings&) const = default;
 };
 

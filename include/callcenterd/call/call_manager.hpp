@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "callcenterd/acd/events.hpp"
 #include "callcenterd/call/caller_blocklist.hpp"
 #include "callcenterd/call/dial_plan.hpp"
 #include "callcenterd/call/media_session.hpp"
@@ -58,6 +59,24 @@ struct call_settings {
   call_target blocked{.what = call_target::kind::reject, .status = 603, .reason = "Decline"};
 };
 
+/// The ACD as a queued call sees it. Every function is called from call strands and returns at
+/// once (the ACD runs on its own strand).
+class queue_router {
+ public:
+  virtual ~queue_router() = default;
+  virtual void enqueue(const std::string& call_uuid, const std::string& queue, int priority) = 0;
+  /// The caller left before an agent took the call (or the call failed on the way).
+  virtual void caller_left(const std::string& call_uuid) = 0;
+  /// An agent's device answered an offer: `done(true)` (on any thread) when the call is the
+  /// agent's, false when the offer was withdrawn meanwhile (hang that agent up).
+  virtual void offer_answered(const std::string& call_uuid, const std::string& agent,
+                              std::function<void(bool taken)> done) = 0;
+  virtual void offer_failed(const std::string& call_uuid, const std::string& agent,
+                            acd::offer_failure why) = 0;
+  /// The agent's part of a connected call is over; `who` ended it: "caller" or "agent".
+  virtual void call_ended(const std::string& call_uuid, const std::string& who) = 0;
+};
+
 /// What calls that run flows (and DIDs that name a queue) use. Every function is called from
 /// call strands, so each must be thread-safe.
 struct flow_services {
@@ -72,8 +91,8 @@ struct flow_services {
   std::function<void(const config::query_settings& query, std::vector<ivr::value> parameters,
                      std::function<void(ivr::lookup_result)> done)>
       lookup;
-  /// The extension each queue rings until the ACD runs queues: queue name to extension.
-  std::vector<std::pair<std::string, std::string>> queue_extensions;
+  /// The ACD, for calls handed to queues; null: every queue is refused (404).
+  queue_router* queues = nullptr;
   /// What a caller handed to an extension or a number hears while it rings; null: silence.
   std::shared_ptr<const media::prompt> ringback;
 };
@@ -123,6 +142,18 @@ class call_manager final : public sip::dialog_handler {
   void hang_up_all();
   /// Calls still running; any thread.
   std::size_t active_calls() const;
+  // The ACD's requests of queued calls, by the call's UUID; any thread, return at once. A call
+  // that is gone is reported to the router as a caller who left.
+  /// Ring the agent's `extension` for the queued call.
+  void offer_to_agent(const std::string& call_uuid, const std::string& agent,
+                      const std::string& extension);
+  /// Stop ringing `agent` for the call.
+  void withdraw_offer(const std::string& call_uuid, const std::string& agent);
+  /// The call left its queue for `target` (max wait, queue full, no agents, overflow).
+  void leave_queue(const std::string& call_uuid, const acd::exit_target& target);
+  /// Whether a call with this UUID is up; any thread.
+  bool has_call(const std::string& call_uuid) const;
+
   /// The blocklist new calls are screened with from now on; any thread.
   void replace_blocklist(caller_blocklist blocklist);
   /// Entries of the blocklist in force; any thread.

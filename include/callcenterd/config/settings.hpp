@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "callcenterd/acd/model.hpp"
 #include "callcenterd/config/secret.hpp"
 #include "callcenterd/config/sip_settings.hpp"
 
@@ -164,14 +165,6 @@ struct blocklist_settings {
   bool operator==(const blocklist_settings&) const = default;
 };
 
-/// A queue that flows and DIDs may name. Until the ACD runs queues, a call handed to one
-/// rings its extension.
-struct queue_settings {
-  std::string name;
-  std::string extension;
-  bool operator==(const queue_settings&) const = default;
-};
-
 /// Everything in callcenterd.yaml.
 struct daemon_settings {
   service_settings service;
@@ -185,7 +178,9 @@ struct daemon_settings {
   media_settings media;
   recording_settings recording;
   std::vector<did_settings> dids;
-  std::vector<queue_settings> queues;
+  /// The ACD: who answers queued calls, the queues, the reasons agents may give for not ready
+  /// (the `agents:`, `queues:` and `not_ready_reasons:` sections).
+  acd::acd_model acd;
   blocklist_settings blocklist;
   /// The file these were read from (the name given to load_string for in-memory text).
   std::filesystem::path source_file;

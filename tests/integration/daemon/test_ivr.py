@@ -1,6 +1,7 @@
 """Callers walk the call flows through the real daemon: a scripted phone with an RTP peer
 presses keys as RFC 4733 events, hears the prompts spoken (a balance read from PostgreSQL
-among them), and is handed to a queue's extension or hung up on; every step lands in the
+among them), and is handed to a queue (the ACD offers it to an agent) or hung up on; every
+step lands in the
 event log. The demo flow (config/flows) runs
 as shipped; test flows cover account entry, a closed calendar and a reload mid-call."""
 import os
@@ -58,9 +59,12 @@ flows:
       bye: {hangup: closed}
 """
 
-CONFIG = """queues:
-  - {name: support, extension: '1001'}
-  - {name: sales, extension: '1002'}
+CONFIG = """agents:
+  - {id: '1001', skills: {support: 5}, auto_login: true}
+  - {id: '1002', skills: {sales: 5}, auto_login: true}
+queues:
+  - {name: support, skills: {support: 1}}
+  - {name: sales, skills: {sales: 1}, max_wait: 3s, when_max_wait: {hang_up: ""}}
 dids:
   - {number: '8000', flow: main}
   - {number: '8001', queue: support}
@@ -165,14 +169,14 @@ class DemoFlowTest(IvrTestCase):
         self.wait_for_step("main_menu", "caller_gone")
         self.wait_for_no_calls()
 
-    def test_a_queue_did_rings_the_queues_extension_while_the_caller_hears_music(self):
+    def test_a_queue_did_offers_the_call_to_its_agent_while_the_caller_hears_music(self):
         agent = self.phone("1001")
         phone, audio, dialog = self.call_flow("8001")
         invite = agent.answer_call(ring_only=True)
         ringing_since = time.monotonic()
         time.sleep(1.5)
         music = audio.received_samples(since=ringing_since)
-        self.assertGreater(rms(music), 200, "the caller heard silence while the queue rang")
+        self.assertGreater(rms(music), 200, "the caller heard silence while the agent rang")
         self.assertEqual(phone.hang_up(dialog), 200)
         agent.expect_cancel(invite)
         self.wait_for_no_calls()
@@ -229,7 +233,8 @@ class ReloadDuringCallsTest(IvrTestCase):
             what="the edited flows are in force")
         second, second_audio, second_dialog = self.call_flow("8000", "1004")
         self.wait_for_step("main_menu", "entered", count=2)
-        # Nobody is registered for 1002: each caller is handed back and hears goodbye.
+        # Nobody is registered for 1002: each caller waits out the sales queue's max wait and is
+        # hung up on.
         self.press(first_audio, "2")
         self.press(second_audio, "2")
         self.wait_for_step("sales", "entered")

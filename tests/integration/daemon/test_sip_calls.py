@@ -9,8 +9,10 @@ from sip_client import UdpUac
 from sip_phone import UdpPhone
 from test_sip_registrar import SipTestCase, sipp_command
 
-DIDS = """queues:
-  - {name: support, extension: '1001'}
+DIDS = """agents:
+  - {id: '1001', skills: {support: 5}, auto_login: true}
+queues:
+  - {name: support, skills: {support: 1}}
 dids:
   - {number: '8000', flow: main}
   - {number: '8001', queue: support}

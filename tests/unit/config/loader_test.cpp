@@ -328,6 +328,12 @@ TEST(loader_files, shipped_configuration_is_valid) {
   EXPECT_EQ(s.database.password_env, "CALLCENTERD_DB_PASSWORD");
   EXPECT_EQ(s.log.level, log_level::info);
   EXPECT_EQ(s.log.format, log_format::text);
+  ASSERT_EQ(s.acd.agents.size(), 3u);
+  EXPECT_EQ(s.acd.agents[2].name, "Emma Clark");
+  EXPECT_TRUE(s.acd.agents[2].auto_login);
+  ASSERT_EQ(s.acd.queues.size(), 2u);
+  EXPECT_EQ(s.acd.queues[0].name, "support");
+  EXPECT_EQ(s.acd.queues[1].name, "sales");
 }
 
 }  // namespace

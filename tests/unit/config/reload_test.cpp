@@ -90,11 +90,19 @@ TEST(restart_required_changes, every_key_is_compared) {
                                                             "event_log.max_memory_events"}));
 }
 
-TEST(restart_required_changes, queues_wait_for_a_restart) {
+TEST(restart_required_changes, the_acd_model_waits_for_a_restart) {
   daemon_settings running;
   daemon_settings next;
-  next.queues.push_back(queue_settings{"support", "1001"});
+  next.acd.queues.push_back(acd::queue_settings{.name = "support"});
   EXPECT_EQ(restart_required_changes(running, next), names{"queues"});
+  next.acd.agents.push_back(acd::agent_settings{.id = "1001", .extension = "1001"});
+  next.acd.not_ready_reasons = {"break"};
+  EXPECT_EQ(restart_required_changes(running, next),
+            (names{"agents", "not_ready_reasons", "queues"}));
+  running = next;
+  next.acd.queues.front().overflow.push_back(acd::overflow_rule{.after = 30s});
+  EXPECT_EQ(restart_required_changes(running, next), names{"queues"})
+      << "a change deep inside a queue names the queues";
 }
 
 }  // namespace

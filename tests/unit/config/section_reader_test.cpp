@@ -119,6 +119,57 @@ TEST(section_reader, a_required_key_is_reported_once_whether_absent_or_bad) {
   EXPECT_NE(list[1].reason, "needs a name");
 }
 
+TEST(section_reader, a_fraction_is_a_decimal_from_0_to_1) {
+  error_list errors("f.yaml");
+  const YAML::Node root = YAML::Load("a: 0.25\nb: 1.01\nc: [1]\nd: half\ne: 0\n");
+  section_reader top(root, {}, root.Mark(), errors);
+  double a = 0.5;
+  double b = 0.5;
+  double c = 0.5;
+  double d = 0.5;
+  double e = 0.5;
+  EXPECT_TRUE(top.fraction("a", a));
+  EXPECT_FALSE(top.fraction("b", b));
+  EXPECT_FALSE(top.fraction("c", c));
+  EXPECT_FALSE(top.fraction("d", d));
+  EXPECT_TRUE(top.fraction("e", e));
+  top.finish();
+  EXPECT_EQ(a, 0.25);
+  EXPECT_EQ(b, 0.5) << "a refused value leaves the default";
+  EXPECT_EQ(e, 0.0);
+  const auto list = errors.take_sorted();
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].to_string(), "f.yaml:2:4: b: must be between 0 and 1, got 1.01");
+  EXPECT_EQ(list[1].to_string(), "f.yaml:3:1: c: expected a number from 0 to 1, got a list");
+  EXPECT_EQ(list[2].to_string(),
+            "f.yaml:4:4: d: expected a decimal number such as '0.8', got 'half'");
+}
+
+TEST(section_reader, an_integer_map_gives_names_and_values_in_file_order) {
+  error_list errors("f.yaml");
+  const YAML::Node root = YAML::Load(
+      "levels:\n  zeta: 3\n  alpha: 10\n  'bad name': 2\n  high: 11\n  deep: {x: 1}\n"
+      "none: {}\nwrong: [a]\n");
+  section_reader top(root, {}, root.Mark(), errors);
+  const auto no_spaces = [](std::string_view text) {
+    return text.find(' ') == std::string_view::npos ? std::string() : "no spaces";
+  };
+  const auto levels = top.integer_map("levels", 1, 10, no_spaces);
+  EXPECT_EQ(levels,
+            (std::vector<std::pair<std::string, std::int64_t>>{{"zeta", 3}, {"alpha", 10}}));
+  EXPECT_TRUE(top.integer_map("none", 1, 10).empty());
+  EXPECT_TRUE(top.integer_map("wrong", 1, 10).empty());
+  EXPECT_TRUE(top.integer_map("absent", 1, 10).empty());
+  top.finish();
+  const auto list = errors.take_sorted();
+  ASSERT_EQ(list.size(), 4u);
+  EXPECT_EQ(list[0].to_string(), "f.yaml:4:3: levels.bad name: no spaces");
+  EXPECT_EQ(list[1].to_string(), "f.yaml:5:9: levels.high: must be between 1 and 10, got 11");
+  EXPECT_EQ(list[2].to_string(), "f.yaml:6:3: levels.deep: expected an integer, got a mapping");
+  EXPECT_EQ(list[3].to_string(),
+            "f.yaml:8:1: wrong: expected a mapping of names to numbers, got a list");
+}
+
 TEST(section_reader, non_string_keys_are_refused) {
   future_settings out;
   const auto errors = read("future:\n  ? [a, b]\n  : 1\n", out);

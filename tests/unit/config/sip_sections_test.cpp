@@ -60,7 +60,7 @@ sip:
         password_env: CALLCENTERD_TEST_TRUNK_PASSWORD
         expires: 10m
 queues:
-  - {name: support, extension: "1001"}
+  - {name: support}
 dids:
   - {number: "8000", flow: main}
   - {number: "+4930123", queue: support}
@@ -230,7 +230,7 @@ TEST(did_list, a_did_names_a_hold_class_that_media_lists) {
   const auto loaded = load(
       "media:\n  hold_classes:\n    - {name: calm, file: calm.wav}\n"
       "    - {name: vip, file: /srv/music/vip.wav}\n"
-      "queues:\n  - {name: sales, extension: '1002'}\n"
+      "queues:\n  - {name: sales}\n"
       "dids:\n  - {number: '1', queue: sales, hold_class: vip}\n"
       "  - {number: '2', extension: '1001'}\n");
   ASSERT_TRUE(loaded.ok()) << dump(loaded);
@@ -263,27 +263,6 @@ TEST(sip_section, any_change_needs_a_restart_and_is_named) {
   ASSERT_TRUE(running.ok() && next.ok()) << dump(next);
   const auto changes = restart_required_changes(running.settings(), next.settings());
   EXPECT_EQ(changes, (std::vector<std::string>{"sip.trace_messages", "dids"}));
-}
-
-TEST(queue_list, queues_have_a_name_and_an_extension_each_once) {
-  const auto loaded = load(
-      "queues:\n  - {name: support, extension: '1001'}\n"
-      "  - {name: sales, extension: '1002'}\n");
-  ASSERT_TRUE(loaded.ok()) << dump(loaded);
-  ASSERT_EQ(loaded.settings().queues.size(), 2u);
-  EXPECT_EQ(loaded.settings().queues[1], (queue_settings{"sales", "1002"}));
-
-  expect_single_error("queues:\n  - {name: a, extension: '1'}\n  - {name: a, extension: '2'}\n", 3,
-                      "queues[1].name", "the queue 'a' is listed twice");
-  expect_single_error("queues:\n  - {name: a}\n", 2, "queues[0].extension",
-                      "a queue rings an extension until the ACD runs queues");
-}
-
-TEST(queue_list, a_did_names_a_queue_that_is_listed) {
-  expect_single_error(
-      "queues:\n  - {name: support, extension: '1001'}\n"
-      "dids:\n  - {number: '1', queue: billing}\n",
-      4, "dids[0].queue", "no queue 'billing' in queues");
 }
 
 }  // namespace

@@ -72,6 +72,26 @@ TEST(parse_integer, decimal_only) {
             "the number '9223372036854775808' is too large");
 }
 
+TEST(parse_decimal, plain_decimal_notation_only) {
+  EXPECT_EQ(parse_decimal("0.8").value, 0.8);
+  EXPECT_EQ(parse_decimal("1").value, 1.0);
+  EXPECT_EQ(parse_decimal("0").value, 0.0);
+  EXPECT_EQ(parse_decimal("1.000").value, 1.0);
+  EXPECT_EQ(parse_decimal("-0.25").value, -0.25);
+  EXPECT_EQ(parse_decimal("80%").error,
+            "write a percentage as a fraction, e.g. '0.8' for 80%, got '80%'");
+  for (const char* refused :
+       {"", ".8", "1.", "+1", "1e-1", "inf", "nan", "0x1", "1,5", "0.8 ", "-", "-.5", "1.2.3"}) {
+    EXPECT_EQ(parse_decimal(refused).error,
+              "expected a decimal number such as '0.8', got '" + std::string(refused) + "'")
+        << refused;
+  }
+  const auto huge = parse_decimal(std::string(400, '9'));
+  EXPECT_FALSE(huge.value.has_value());
+  EXPECT_TRUE(huge.error.starts_with("the number '999")) << huge.error;
+  EXPECT_TRUE(huge.error.ends_with("' is out of range")) << huge.error;
+}
+
 TEST(parse_bool, only_true_and_false) {
   EXPECT_EQ(parse_bool("true").value, true);
   EXPECT_EQ(parse_bool("false").value, false);

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "callcenterd/acd/engine.hpp"
+
+namespace callcenterd::acd {
+
+/// What the service does with the engine's decisions. Each is called on the service's strand
+/// and must return at once (post the work elsewhere).
+struct acd_service_hooks {
+  std::function<void(const std::string& call, const agent_settings& agent,
+                     const std::string& queue)>
+      offer;
+  std::function<void(const std::string& call, const std::string& agent)> withdraw;
+  std::function<void(const std::string& call, queue_outcome why, const exit_target& target)> exit;
+  /// Every event, with the wall-clock time it happened.
+  std::function<void(const acd_event& event, std::chrono::system_clock::time_point at)> record;
+  /// Whether a call is still up, for the reconciler; empty: no reconciling.
+  std::function<bool(const std::string& call)> call_alive;
+};
+
+struct acd_service_settings {
+  /// How often live agents and calls are checked against the calls that really exist.
+  std::chrono::milliseconds reconcile_interval{std::chrono::seconds(5)};
+};
+
+/// The ACD engine on its own strand with one timer for its deadlines: the single writer every
+/// call and agent request is posted to. Requests return at once; results come back through
+/// the completion handlers given (called on the service's strand).
+class acd_service {
+ public:
+  acd_service(boost::asio::io_context& io, const acd_model& model, acd_service_hooks hooks,
+              acd_service_settings settings = {});
+  ~acd_service();
+  acd_service(const acd_service&) = delete;
+  acd_service& operator=(const acd_service&) = delete;
+
+  /// Logs in the agents marked auto_login and starts the reconciler. Any thread.
+  void start();
+  /// Cancels the timers and ignores every request from then on, so no hook is called after
+  /// it returns. Blocks until the strand has done so: not on the service's strand.
+  void blocking_stop();
+
+  // Calls. Any thread.
+  void enqueue(call_request request);
+  void caller_left(std::string call);
+  void offer_answered(std::string call, std::string agent, std::function<void(bool)> done);
+  void offer_failed(std::string call, std::string agent, offer_failure why);
+  void call_ended(std::string call, std::string who);
+
+  /// Runs `job` with the engine and the time on the service's strand: agent requests and live
+  /// views. Any thread.
+  void run(std::function<void(engine& acd, instant now)> job);
+
+ private:
+  class hooks_listener;
+  void after_change();
+  void arm_reconciler();
+
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  std::unique_ptr<hooks_listener> listener_;
+  std::function<bool(const std::string& call)> hooks_for_reconcile_;
+  std::unique_ptr<engine> engine_;
+  acd_model model_;
+  acd_service_settings settings_;
+  boost::asio::steady_timer deadline_timer_;
+  std::optional<instant> armed_for_;
+  boost::asio::steady_timer reconcile_timer_;
+  bool stopped_ = false;
+};
+
+}  // namespace callcenterd::acd

@@ -1,0 +1,145 @@
+// The engine on its strand: requests posted in, one steady timer re-armed for the engine's
+// next deadline after every change, and the reconciler on its own timer.
+#include "callcenterd/acd/acd_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <future>
+
+namespace callcenterd::acd {
+
+namespace asio = boost::asio;
+
+class acd_service::hooks_listener final : public engine_listener {
+ public:
+  explicit hooks_listener(const acd_service_hooks& hooks) : hooks_(hooks) {}
+  void on_offer(const std::string& call, const agent_settings& agent,
+                const std::string& queue) override {
+    if (hooks_.offer) hooks_.offer(call, agent, queue);
+  }
+  void on_offer_withdrawn(const std::string& call, const std::string& agent) override {
+    if (hooks_.withdraw) hooks_.withdraw(call, agent);
+  }
+  void on_exit(const std::string& call, queue_outcome why, const exit_target& target) override {
+    if (hooks_.exit) hooks_.exit(call, why, target);
+  }
+  void on_event(const acd_event& event) override {
+    if (!hooks_.record) return;
+    // The engine's time is monotonic; events carry the wall-clock time it corresponds to.
+    const auto age = std::chrono::steady_clock::now() - event.at;
+    hooks_.record(event, std::chrono::system_clock::now() -
+                             std::chrono::duration_cast<std::chrono::system_clock::duration>(age));
+  }
+
+ private:
+  acd_service_hooks hooks_;
+};
+
+acd_service::acd_service(asio::io_context& io, const acd_model& model, acd_service_hooks hooks,
+                         acd_service_settings settings)
+    : strand_(asio::make_strand(io)),
+      listener_(std::make_unique<hooks_listener>(hooks)),
+      engine_(std::make_unique<engine>(
+          *listener_, model,
+          static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()))),
+      model_(model),
+      settings_(settings),
+      deadline_timer_(strand_),
+      reconcile_timer_(strand_) {
+  hooks_for_reconcile_ = std::move(hooks.call_alive);
+}
+
+acd_service::~acd_service() = default;
+
+void acd_service::start() {
+  run([this](engine& acd, instant now) {
+    for (const auto& agent : model_.agents) {
+      if (agent.auto_login) (void)acd.log_in(agent.id, now);
+    }
+    arm_reconciler();
+  });
+}
+
+void acd_service::blocking_stop() {
+  std::promise<void> stopped;
+  asio::post(strand_, [this, &stopped] {
+    stopped_ = true;
+    deadline_timer_.cancel();
+    reconcile_timer_.cancel();
+    stopped.set_value();
+  });
+  stopped.get_future().wait();
+}
+
+void acd_service::run(std::function<void(engine& acd, instant now)> job) {
+  asio::post(strand_, [this, job = std::move(job)] {
+    if (stopped_) return;
+    job(*engine_, std::chrono::steady_clock::now());
+    after_change();
+  });
+}
+
+void acd_service::enqueue(call_request request) {
+  run([request = std::move(request)](engine& acd, instant now) {
+    if (auto done = acd.enqueue(request, now); !done) {
+      spdlog::warn("call {}: queue {} refused it: {}", request.call, request.queue,
+                   done.error().message());
+    }
+  });
+}
+
+void acd_service::caller_left(std::string call) {
+  run([call = std::move(call)](engine& acd, instant now) { (void)acd.caller_left(call, now); });
+}
+
+void acd_service::offer_answered(std::string call, std::string agent,
+                                 std::function<void(bool)> done) {
+  run([call = std::move(call), agent = std::move(agent), done = std::move(done)](
+          engine& acd, instant now) { done(acd.offer_answered(call, agent, now).has_value()); });
+}
+
+void acd_service::offer_failed(std::string call, std::string agent, offer_failure why) {
+  run([call = std::move(call), agent = std::move(agent), why](engine& acd, instant now) {
+    (void)acd.offer_failed(call, agent, why, now);
+  });
+}
+
+void acd_service::call_ended(std::string call, std::string who) {
+  run([call = std::move(call), who = std::move(who)](engine& acd, instant now) {
+    (void)acd.call_ended(call, who, now);
+  });
+}
+
+void acd_service::after_change() {
+  if (stopped_) return;
+  const auto next = engine_->next_deadline();
+  if (next == armed_for_) return;
+  armed_for_ = next;
+  if (!next) {
+    deadline_timer_.cancel();
+    return;
+  }
+  deadline_timer_.expires_at(*next);
+  deadline_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    armed_for_.reset();
+    engine_->advance(std::chrono::steady_clock::now());
+    after_change();
+  });
+}
+
+void acd_service::arm_reconciler() {
+  if (!hooks_for_reconcile_ || stopped_) return;
+  reconcile_timer_.expires_after(settings_.reconcile_interval);
+  reconcile_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    engine_->reconcile(
+        [this](std::string_view call) { return hooks_for_reconcile_(std::string(call)); },
+        std::chrono::steady_clock::now());
+    after_change();
+    arm_reconciler();
+  });
+}
+
+}  // namespace callcenterd::acd

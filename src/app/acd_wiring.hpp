@@ -1,0 +1,33 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "callcenterd/acd/acd_service.hpp"
+#include "callcenterd/call/call_manager.hpp"
+#include "callcenterd/store/event.hpp"
+
+namespace callcenterd::app {
+
+/// The calls' way to the ACD: each request posted to the ACD's strand.
+class acd_router final : public call::queue_router {
+ public:
+  explicit acd_router(acd::acd_service& acd) : acd_(acd) {}
+  void enqueue(const std::string& call_uuid, const std::string& queue, int priority) override;
+  void caller_left(const std::string& call_uuid) override;
+  void offer_answered(const std::string& call_uuid, const std::string& agent,
+                      std::function<void(bool taken)> done) override;
+  void offer_failed(const std::string& call_uuid, const std::string& agent,
+                    acd::offer_failure why) override;
+  void call_ended(const std::string& call_uuid, const std::string& who) override;
+
+ private:
+  acd::acd_service& acd_;
+};
+
+/// An ACD event as the event log keeps it: kind `queue.*` or `agent.*`, correlated by the call's
+/// UUID (or the agent's id for agent events without a call).
+store::event acd_event_record(const acd::acd_event& event,
+                              std::chrono::system_clock::time_point at);
+
+}  // namespace callcenterd::app

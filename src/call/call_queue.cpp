@@ -1,0 +1,183 @@
+// A call in an ACD queue: the caller, answered here, hears music while the ACD looks for an
+// agent; each offer rings the agent's device as the callee leg, and only when the ACD confirms
+// that the answering agent still has the offer are the two bridged. Failures go back to the
+// ACD, which offers the call to someone else; the caller never notices.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "call.hpp"
+
+namespace callcenterd::call::detail {
+
+namespace asio = boost::asio;
+
+namespace {
+
+acd::offer_failure failure_of(int status) {
+  // Busy and decline are the agent's (or their phone's) own refusal; everything else (no
+  // device, no answer to the INVITE, a server error) means the device could not be reached.
+  if (status == 486 || status == 600 || status == 603) return acd::offer_failure::declined;
+  return acd::offer_failure::unreachable;
+}
+
+}  // namespace
+
+void call::join_queue(const ivr::connect_target& target) {
+  auto* router = context_->flows.queues;
+  if (router == nullptr) {
+    spdlog::warn("call {}: no ACD for queue {}", caller_call_id(), target.name);
+    refuse_caller(404, "No Such Queue");
+    return;
+  }
+  queued_ = queue_wait{.queue = target.name, .agent = {}, .connected = false, .ended_by = "caller"};
+  spdlog::info("call {}: waits in queue {}", caller_call_id(), target.name);
+  media_->play(leg_side::caller, media_->hold_music(), true, false);
+  router->enqueue(uuid_, target.name, static_cast<int>(target.priority));
+}
+
+void call::offer_to_agent(const std::string& agent, const std::string& extension) {
+  auto* router = context_->flows.queues;
+  if (!queued_ || queued_->connected || finished_ || caller_.ended) {
+    // Gone from the queue meanwhile: the ACD heard (or hears) that on its own.
+    if (!queued_ && router != nullptr) router->caller_left(uuid_);
+    return;
+  }
+  if (!queued_->agent.empty() && callee_ && !callee_->ended) {
+    // One device rings for a call at a time.
+    router->offer_failed(uuid_, agent, acd::offer_failure::unreachable);
+    return;
+  }
+  const auto device = preferred_device(extension);
+  if (!device) {
+    spdlog::info("call {}: agent {} has no registered device at {}", caller_call_id(), agent,
+                 extension);
+    router->offer_failed(uuid_, agent, acd::offer_failure::unreachable);
+    return;
+  }
+  auto offer = media_->relay_offer(leg_side::caller, caller_.invite.body());
+  if (!offer) {
+    router->offer_failed(uuid_, agent, acd::offer_failure::unreachable);
+    return;
+  }
+  queued_->agent = agent;
+  target_.what = call_target::kind::extension;
+  target_.name = extension;
+  cancelled_ = false;
+  redirects_ = 0;
+  media_->set_party(leg_side::callee, extension);
+  spdlog::info("call {}: queue {} offers it to agent {} at {}", caller_call_id(), queued_->queue,
+               agent, extension);
+  callee_.emplace(leg_side::callee);
+  callee_->path = device->path;
+  send_to_callee(make_invite(*callee_, device->contact, caller_party_, std::move(*offer)));
+}
+
+void call::withdraw_offer(const std::string& agent) {
+  if (!queued_ || queued_->connected || queued_->agent != agent) return;
+  queued_->agent.clear();
+  if (callee_ && !callee_->answered && !callee_->ended && callee_invite_) {
+    // Given up at once: the next offer may ring while this one's CANCEL completes, and its
+    // late responses belong to an attempt that is over.
+    context_->stack.cancel(callee_invite_);
+    callee_->ended = true;
+  }
+}
+
+void call::confirm_agent(const sip::received_message& response) {
+  const auto agent = queued_->agent;
+  const auto attempt = attempt_;
+  auto body = response.message.body();
+  context_->flows.queues->offer_answered(
+      uuid_, agent, [weak = weak_from_this(), attempt, body = std::move(body)](bool taken) {
+        auto self = weak.lock();
+        if (!self) return;
+        asio::post(self->strand_, [self, attempt, taken, body] {
+          if (attempt != self->attempt_ || !self->callee_) return;
+          if (!taken || !self->queued_ || self->finished_ || self->caller_.ended) {
+            // The offer was withdrawn as the agent answered (ring timeout, caller gone).
+            self->send_bye(*self->callee_);
+            if (self->queued_) self->queued_->agent.clear();
+            self->finish_if_done();
+            return;
+          }
+          self->queued_->connected = true;
+          self->bridge_callee(body);
+        });
+      });
+}
+
+void call::agent_failed(int status) {
+  callee_->ended = true;
+  auto* router = context_->flows.queues;
+  if (caller_.ended) {
+    finish_if_done();
+    return;
+  }
+  if (queued_->agent.empty()) return;  // withdrawn: the ACD knows
+  const auto agent = std::exchange(queued_->agent, {});
+  spdlog::info("call {}: agent {} did not take it ({})", caller_call_id(), agent, status);
+  router->offer_failed(uuid_, agent, failure_of(status));
+}
+
+void call::leave_queue(const acd::exit_target& target) {
+  if (!queued_ || queued_->connected || finished_ || caller_.ended) return;
+  const auto queue = queued_->queue;
+  queued_.reset();  // the ACD has forgotten the call
+  media_->stop_playing(leg_side::caller);
+  switch (target.what) {
+    case acd::exit_target::kind::flow:
+      spdlog::info("call {}: leaves queue {} for flow {}", caller_call_id(), queue, target.name);
+      connecting_ = false;
+      run_flow(target.name);
+      return;
+    case acd::exit_target::kind::extension:
+      spdlog::info("call {}: leaves queue {} for extension {}", caller_call_id(), queue,
+                   target.name);
+      connect_caller(ivr::connect_target{.what = ivr::connect_target::kind::extension,
+                                         .name = target.name,
+                                         .trunk = {},
+                                         .priority = 0});
+      return;
+    case acd::exit_target::kind::queue:  // the ACD moves calls between queues itself
+    case acd::exit_target::kind::hang_up:
+      break;
+  }
+  spdlog::info("call {}: leaves queue {} and is hung up", caller_call_id(), queue);
+  auto* speech = context_->flows.speech;
+  if (target.message.empty() || speech == nullptr) {
+    hang_up(200, {});
+    return;
+  }
+  // Said, then hung up: the announcement path ends the call when the message is over. A message
+  // with characters beyond ASCII is taken for Chinese.
+  const bool chinese = std::any_of(target.message.begin(), target.message.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  speech->render(
+      target.message, chinese ? media::speech_language::mandarin : media::speech_language::english,
+      [weak = weak_from_this()](boost::system::result<std::shared_ptr<const media::prompt>> said) {
+        auto self = weak.lock();
+        if (!self) return;
+        asio::post(self->strand_, [self, said = std::move(said)] {
+          if (self->finished_ || self->caller_.ended) return;
+          self->target_.what = call_target::kind::announcement;
+          self->greeting_ = said && self->media_->play(leg_side::caller, *said, false, false);
+          if (!self->greeting_) self->hang_up(200, {});
+        });
+      });
+}
+
+void call::leave_acd() {
+  if (!queued_) return;
+  auto* router = context_->flows.queues;
+  const auto wait = std::move(*queued_);
+  queued_.reset();
+  if (router == nullptr) return;
+  if (wait.connected) {
+    router->call_ended(uuid_, wait.ended_by);
+  } else {
+    router->caller_left(uuid_);
+  }
+}
+
+}  // namespace callcenterd::call::detail

@@ -1,0 +1,121 @@
+"""Queued calls through the real daemon and its ACD: scripted phones register as the agents'
+devices, callers dial queue DIDs, and what the ACD decides (which agent rings, who gets the
+call after a no-answer, abandons and max-wait exits) is checked at the phones and in the
+queue and agent events the event log writes to PostgreSQL."""
+import time
+
+from rtp_peer import RtpPeer
+from sip_phone import UdpPhone
+from test_sip_calls import CallTestCase
+
+CONFIG = """agents:
+  - {id: '1001', skills: {support: 5}, auto_login: true}
+  - {id: '1002', skills: {support: 9}, auto_login: true}
+queues:
+  - {name: support, skills: {support: 1}, strategy: most_skilled, ring_timeout: 2s,
+     wrap_up: 0s}
+  - name: tax
+    skills: {tax: 1}
+    max_wait: 2s
+    when_max_wait: {hang_up: ""}
+dids:
+  - {number: '8001', queue: support}
+  - {number: '8002', queue: tax}
+"""
+
+
+class AcdTestCase(CallTestCase):
+    extra_yaml = CONFIG
+
+    def caller(self, number, extension="1003"):
+        """A scripted phone calling `number`, with its RTP peer; the dialog once answered."""
+        phone = UdpPhone(self.daemon.sip_port, extension, f"demo{extension}")
+        self.addCleanup(phone.close)
+        audio = RtpPeer()
+        self.addCleanup(audio.close)
+        dialog = phone.call(number, sdp=audio.sdp(0))
+        audio.send_to(dialog.answer)
+        return phone, audio, dialog
+
+    def events(self, kind):
+        """(correlation, payload fields) of every event of `kind`, in log order."""
+        self.assertRegex(kind, r"^[a-z_.]+$")  # a constant of ours, safe to put in the SQL
+        rows = self.db.query(
+            "SELECT correlation_id, payload->>'agent', payload->>'state', payload->>'reason', "
+            f"payload->>'outcome', payload->>'queue' FROM events WHERE kind = '{kind}' "
+            "ORDER BY log_position")
+        return [tuple(row.split("|")) for row in rows.splitlines() if row]
+
+    def wait_for_event(self, kind, count=1, timeout=20, **fields):
+        names = ("call", "agent", "state", "reason", "outcome", "queue")
+
+        def matching():
+            return [e for e in self.events(kind)
+                    if all(e[names.index(k)] == v for k, v in fields.items())]
+        self.daemon.wait_until(lambda: len(matching()) >= count,
+                               what=f"{count} {kind} {fields}", timeout=timeout)
+        return matching()
+
+
+class RoutingTest(AcdTestCase):
+    def test_the_most_skilled_agent_rings_first_and_the_next_caller_gets_the_other(self):
+        novice, expert = self.phone("1001"), self.phone("1002")
+        first, _, first_dialog = self.caller("8001", "1003")
+        expert_dialog = expert.answer_call()
+        self.wait_for_event("queue.connected", agent="1002", queue="support")
+        second, _, second_dialog = self.caller("8001", "1004")
+        novice_dialog = novice.answer_call()
+        self.wait_for_event("queue.connected", agent="1001", queue="support")
+        self.daemon.wait_until(lambda: self.calls("bridged") == 2, what="both calls bridged")
+        # The callers hang up; each agent's part ends and, without wrap-up, they are ready.
+        self.assertEqual(first.hang_up(first_dialog), 200)
+        expert.next_request("BYE")
+        self.assertEqual(novice.hang_up(novice_dialog), 200)
+        second.next_request("BYE")
+        self.wait_for_no_calls()
+        completed = self.wait_for_event("queue.completed", count=2)
+        self.assertEqual(sorted(e[1] for e in completed), ["1001", "1002"])
+        self.wait_for_event("agent.state", agent="1001", state="ready", count=2)
+        self.wait_for_event("agent.state", agent="1002", state="ready", count=2)
+        del expert_dialog, second_dialog
+
+    def test_an_agent_who_lets_it_ring_goes_not_ready_and_the_next_agent_answers(self):
+        novice, expert = self.phone("1001"), self.phone("1002")
+        caller, _, caller_dialog = self.caller("8001")
+        ringing = expert.answer_call(ring_only=True)
+        # The 2 s ring timeout: the expert's phone is cancelled, the novice's rings.
+        expert.expect_cancel(ringing)
+        novice_dialog = novice.answer_call()
+        self.daemon.wait_until(lambda: self.calls("bridged") == 1, what="the call is bridged")
+        self.wait_for_event("agent.state", agent="1002", state="not_ready", reason="no_answer")
+        self.wait_for_event("queue.offer_failed", agent="1002")
+        self.wait_for_event("queue.connected", agent="1001")
+        self.assertEqual(novice.hang_up(novice_dialog), 200)
+        caller.next_request("BYE")
+        self.wait_for_no_calls()
+
+
+class QueueExitTest(AcdTestCase):
+    def test_a_caller_who_hangs_up_while_waiting_is_counted_as_an_abandon(self):
+        # No agent's phone is registered: both offers fail and the caller waits with music.
+        caller, audio, dialog = self.caller("8001")
+        self.wait_for_event("agent.state", agent="1001", state="not_ready", reason="unreachable")
+        self.wait_for_event("agent.state", agent="1002", state="not_ready", reason="unreachable")
+        since = time.monotonic()
+        time.sleep(1.0)
+        music = audio.received_samples(since=since)
+        self.assertGreater(len(music), 4000, "the waiting caller heard nothing")
+        self.assertEqual(caller.hang_up(dialog), 200)
+        left = self.wait_for_event("queue.left", outcome="abandoned", queue="support")
+        self.assertEqual(left[0][0], self.events("queue.enqueued")[0][0])
+        self.wait_for_no_calls()
+
+    def test_max_wait_hangs_the_caller_up_when_nobody_can_take_the_call(self):
+        caller, _, dialog = self.caller("8002")
+        started = time.monotonic()
+        bye = caller.next_request("BYE", timeout=10)
+        waited = time.monotonic() - started
+        self.assertEqual(bye.header("call-id"), dialog.call_id)
+        self.assertGreater(waited, 1.5)
+        self.wait_for_event("queue.left", outcome="timed_out", queue="tax")
+        self.wait_for_no_calls()
