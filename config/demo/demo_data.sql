@@ -53,6 +53,11 @@ ON CONFLICT (number) DO UPDATE
     SET target_kind = EXCLUDED.target_kind, target = EXCLUDED.target,
         description = EXCLUDED.description;
 
+-- The demo supervisor oversees the support team (agents' teams are in config/callcenterd.yaml).
+INSERT INTO user_teams (user_id, team) VALUES
+    ('00000000-0000-4000-8000-00000000a001', 'support')
+ON CONFLICT DO NOTHING;
+
 -- What the demo flow's option 3 reads back: 6123 4567 has 1,250.75 yuan.
 INSERT INTO demo_accounts (account_number, holder, balance) VALUES
     ('61234567', 'Li Wei', 1250.75),

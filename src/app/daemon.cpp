@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "acd_wiring.hpp"
+#include "api_routes.hpp"
+#include "auth_service.hpp"
 #include "callcenterd/api/http_server.hpp"
 #include "callcenterd/api/router.hpp"
 #include "callcenterd/api/service_routes.hpp"
@@ -179,6 +181,8 @@ class daemon {
   // Binds the listener and starts the background work; false when the daemon cannot serve.
   bool start() {
     api::register_service_routes(router_, metrics_, [this] { return readiness_.current(); });
+    register_auth_routes(router_, auth_);
+    register_acd_routes(router_, auth_, acd_);
     if (const auto ec = server_.start()) {
       spdlog::critical("cannot listen on http://{}:{}: {}", settings_.http.address,
                        settings_.http.port, ec.message());
@@ -313,6 +317,7 @@ class daemon {
   store::db_pool pool_;
   std::optional<store::event_log> events_;
   readiness_monitor readiness_;
+  auth_service auth_{pool_};
   api::router router_;
   api::http_server server_;
   std::optional<config_reloader> reloader_;

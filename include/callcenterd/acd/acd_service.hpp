@@ -1,8 +1,11 @@
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -59,8 +62,27 @@ class acd_service {
   /// Runs `job` with the engine and the time on the service's strand: agent requests and live
   /// views. Any thread.
   void run(std::function<void(engine& acd, instant now)> job);
+  /// Runs `job` on the service's strand and gives its result back to the awaiting coroutine
+  /// (on that coroutine's executor): agent requests and live views from the API. After
+  /// blocking_stop() the job is not run and `T{}` comes back.
+  template <class T>
+  boost::asio::awaitable<T> ask(std::function<T(engine& acd, instant now)> job) {
+    // Made, then awaited: GCC 12 mishandles temporaries in a full expression that co_awaits.
+    auto work = answer(std::move(job));
+    auto spawned = boost::asio::co_spawn(strand_, std::move(work), boost::asio::use_awaitable);
+    auto result = co_await std::move(spawned);
+    co_return result;
+  }
 
  private:
+  template <class T>
+  boost::asio::awaitable<T> answer(std::function<T(engine& acd, instant now)> job) {
+    if (stopped_) co_return T{};
+    T result = job(*engine_, std::chrono::steady_clock::now());
+    after_change();
+    co_return result;
+  }
+
   class hooks_listener;
   void after_change();
   void arm_reconciler();

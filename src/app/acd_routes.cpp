@@ -1,0 +1,269 @@
+// Agents and queues over HTTP: who may see and steer which agent, the JSON of the live views
+// (KPIS.md's names), and the ACD's refusals as HTTP statuses. Every read and change runs on the
+// ACD's strand; nothing here touches PostgreSQL.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "api_routes.hpp"
+#include "time_text.hpp"
+
+namespace callcenterd::app {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using nlohmann::json;
+
+namespace {
+
+json seconds_or_null(const std::optional<acd::duration>& d) {
+  if (!d) return nullptr;
+  return static_cast<double>(d->count()) / 1000.0;
+}
+
+json ratio_or_null(const std::optional<double>& r) { return r ? json(*r) : json(nullptr); }
+
+json agent_json(const acd::agent_view& a) {
+  return {
+      {"id", a.id},
+      {"name", a.name},
+      {"extension", a.extension},
+      {"teams", a.teams},
+      {"state", std::string(acd::to_string(a.state))},
+      {"since", iso_utc(wall_time_of(a.since))},
+      {"reason", a.reason.empty() ? json(nullptr) : json(a.reason)},
+      {"call", a.call.empty() ? json(nullptr) : json(a.call)},
+      {"queue", a.queue.empty() ? json(nullptr) : json(a.queue)},
+      {"next_status", a.next == acd::next_status::none ? json(nullptr)
+                                                       : json(std::string(acd::to_string(a.next)))},
+      {"next_reason", a.next_reason.empty() ? json(nullptr) : json(a.next_reason)},
+      {"calls_today", a.calls_today},
+      {"talk_today_s", static_cast<double>(a.talk_today.count()) / 1000.0}};
+}
+
+json queue_json(const acd::queue_view& q) {
+  return {{"name", q.name},
+          {"waiting", q.waiting},
+          {"oldest_wait_s", static_cast<double>(q.oldest_wait.count()) / 1000.0},
+          {"ewt_s", seconds_or_null(q.ewt)},
+          {"agents",
+           {{"logged_in", q.logged_in},
+            {"ready", q.ready},
+            {"ringing", q.ringing},
+            {"on_call", q.on_call},
+            {"wrap_up", q.wrap_up},
+            {"not_ready", q.not_ready}}},
+          {"offered", q.today.offered},
+          {"answered", q.today.answered},
+          {"abandoned", q.today.abandoned},
+          {"short_abandoned", q.today.short_abandoned},
+          {"timed_out", q.today.timed_out},
+          {"overflowed", q.today.overflowed},
+          {"blocked", q.today.blocked},
+          {"service_level", ratio_or_null(q.service_level)},
+          {"abandon_rate", ratio_or_null(q.abandon_rate)},
+          {"asa_s", seconds_or_null(q.average_speed_of_answer)}};
+}
+
+/// Whether `who` may see and steer `agent`: themself, a supervisor's team member, anyone for
+/// an admin.
+bool may_reach(const principal& who, const acd::agent_view& agent) {
+  switch (who.role) {
+    case user_role::admin:
+      return true;
+    case user_role::agent:
+      return agent.id == who.login;
+    case user_role::supervisor:
+      return std::any_of(agent.teams.begin(), agent.teams.end(), [&](const std::string& team) {
+        return std::find(who.teams.begin(), who.teams.end(), team) != who.teams.end();
+      });
+  }
+  return false;
+}
+
+// GCC 12 mishandles non-trivial temporaries in a full expression that co_awaits: every
+// awaitable here is made in one statement and awaited in the next.
+asio::awaitable<std::optional<principal>> session_of(auth_service& auth,
+                                                     api::request_context& ctx) {
+  auto checking = auth.authenticate(std::string(ctx.header("Authorization")));
+  auto who = co_await std::move(checking);
+  co_return who;
+}
+
+api::response unauthorized() {
+  auto response = api::error_response(http::status::unauthorized, "unauthorized",
+                                      "a valid session is needed: log in first");
+  response.set(http::field::www_authenticate, "Bearer");
+  return response;
+}
+
+api::response error_of(const boost::system::error_code& ec) {
+  switch (static_cast<acd::acd_errc>(ec.value())) {
+    case acd::acd_errc::unknown_agent:
+      return api::error_response(http::status::not_found, "not_found", "no such agent");
+    case acd::acd_errc::unknown_reason:
+      return api::error_response(http::status::bad_request, "bad_reason", ec.message());
+    default:  // not in wrap-up, and whatever else the agent's state does not allow now
+      return api::error_response(http::status::conflict, "conflict", ec.message());
+  }
+}
+
+/// What a change of an agent asked through the API came to.
+struct agent_change {
+  bool found = false;
+  bool allowed = false;
+  boost::system::error_code refused;
+  acd::agent_view after;
+};
+
+/// Runs `change` on the ACD's strand for agent `id`, if `who` may steer them.
+asio::awaitable<agent_change> change_agent(
+    acd::acd_service& acd, const principal& who, std::string id,
+    std::function<boost::system::result<void>(acd::engine&, acd::instant)> change) {
+  std::function<agent_change(acd::engine&, acd::instant)> job =
+      [who, id, change](acd::engine& engine, acd::instant now) {
+        agent_change out;
+        const auto before = engine.agent(id);
+        if (!before) return out;
+        out.found = true;
+        out.allowed = may_reach(who, *before);
+        if (!out.allowed) return out;
+        if (auto done = change(engine, now); !done) out.refused = done.error();
+        out.after = *engine.agent(id);
+        return out;
+      };
+  auto asked = acd.ask<agent_change>(std::move(job));
+  auto outcome = co_await std::move(asked);
+  co_return outcome;
+}
+
+api::response answer_change(const agent_change& change) {
+  if (!change.found) {
+    return api::error_response(http::status::not_found, "not_found", "no such agent");
+  }
+  if (!change.allowed) {
+    return api::error_response(http::status::forbidden, "forbidden",
+                               "you may not change this agent");
+  }
+  if (change.refused) return error_of(change.refused);
+  return api::json_response(http::status::ok, agent_json(change.after));
+}
+
+}  // namespace
+
+void register_acd_routes(api::router& router, auth_service& auth, acd::acd_service& acd) {
+  router.get("/api/v1/agents",
+             [&auth, &acd](api::request_context& ctx) -> asio::awaitable<api::response> {
+               const auto who = co_await session_of(auth, ctx);
+               if (!who) co_return unauthorized();
+               std::function<std::vector<acd::agent_view>(acd::engine&, acd::instant)> job =
+                   [](acd::engine& engine, acd::instant) { return engine.agents(); };
+               auto asked = acd.ask<std::vector<acd::agent_view>>(std::move(job));
+               const auto agents = co_await std::move(asked);
+               json list = json::array();
+               for (const auto& a : agents) {
+                 if (may_reach(*who, a)) list.push_back(agent_json(a));
+               }
+               co_return api::json_response(http::status::ok, {{"agents", std::move(list)}});
+             });
+
+  router.get("/api/v1/agents/{agent}",
+             [&auth, &acd](api::request_context& ctx) -> asio::awaitable<api::response> {
+               const auto who = co_await session_of(auth, ctx);
+               if (!who) co_return unauthorized();
+               const auto id = std::string(ctx.path_param("agent").value_or(""));
+               std::function<std::optional<acd::agent_view>(acd::engine&, acd::instant)> job =
+                   [id](acd::engine& engine, acd::instant) { return engine.agent(id); };
+               auto asked = acd.ask<std::optional<acd::agent_view>>(std::move(job));
+               const auto agent = co_await std::move(asked);
+               if (!agent)
+                 co_return api::error_response(http::status::not_found, "not_found",
+                                               "no such agent");
+               if (!may_reach(*who, *agent)) {
+                 co_return api::error_response(http::status::forbidden, "forbidden",
+                                               "you may not see this agent");
+               }
+               co_return api::json_response(http::status::ok, agent_json(*agent));
+             });
+
+  router.post(
+      "/api/v1/agents/{agent}/state",
+      [&auth, &acd](api::request_context& ctx) -> asio::awaitable<api::response> {
+        const auto who = co_await session_of(auth, ctx);
+        if (!who) co_return unauthorized();
+        const auto body = json::parse(ctx.body(), nullptr, false);
+        if (body.is_discarded() || !body.is_object() || !body.contains("state") ||
+            !body["state"].is_string() ||
+            (body.contains("reason") && !body["reason"].is_string() && !body["reason"].is_null())) {
+          co_return api::error_response(http::status::bad_request, "bad_request",
+                                        "expected {\"state\": \"ready\" | \"not_ready\" | "
+                                        "\"logged_out\", \"reason\": \"...\"}");
+        }
+        const auto state = body["state"].get<std::string>();
+        const auto reason = body.contains("reason") && body["reason"].is_string()
+                                ? body["reason"].get<std::string>()
+                                : std::string();
+        std::function<boost::system::result<void>(acd::engine&, acd::instant)> change;
+        const auto id = std::string(ctx.path_param("agent").value_or(""));
+        if (state == "ready") {
+          change = [id](acd::engine& e, acd::instant now) { return e.set_ready(id, now); };
+        } else if (state == "logged_out") {
+          change = [id](acd::engine& e, acd::instant now) { return e.log_out(id, now); };
+        } else if (state == "not_ready") {
+          if (reason.empty()) {
+            co_return api::error_response(http::status::bad_request, "bad_reason",
+                                          "not_ready needs a reason");
+          }
+          change = [id, reason](acd::engine& e, acd::instant now) {
+            return e.set_not_ready(id, reason, now);
+          };
+        } else {
+          co_return api::error_response(http::status::bad_request, "bad_state",
+                                        "state must be ready, not_ready or logged_out");
+        }
+        auto changing = change_agent(acd, *who, id, std::move(change));
+        const auto outcome = co_await std::move(changing);
+        co_return answer_change(outcome);
+      });
+
+  router.post("/api/v1/agents/{agent}/wrapup/end",
+              [&auth, &acd](api::request_context& ctx) -> asio::awaitable<api::response> {
+                const auto who = co_await session_of(auth, ctx);
+                if (!who) co_return unauthorized();
+                const auto id = std::string(ctx.path_param("agent").value_or(""));
+                std::function<boost::system::result<void>(acd::engine&, acd::instant)> change =
+                    [id](acd::engine& e, acd::instant now) { return e.end_wrap_up(id, now); };
+                auto changing = change_agent(acd, *who, id, std::move(change));
+                const auto outcome = co_await std::move(changing);
+                co_return answer_change(outcome);
+              });
+
+  router.get("/api/v1/queues",
+             [&auth, &acd](api::request_context& ctx) -> asio::awaitable<api::response> {
+               const auto who = co_await session_of(auth, ctx);
+               if (!who) co_return unauthorized();
+               std::function<std::vector<acd::queue_view>(acd::engine&, acd::instant)> job =
+                   [](acd::engine& engine, acd::instant now) { return engine.queues(now); };
+               auto asked = acd.ask<std::vector<acd::queue_view>>(std::move(job));
+               const auto queues = co_await std::move(asked);
+               json list = json::array();
+               for (const auto& q : queues) list.push_back(queue_json(q));
+               co_return api::json_response(http::status::ok, {{"queues", std::move(list)}});
+             });
+
+  router.get(
+      "/api/v1/queues/{queue}",
+      [&auth, &acd](api::request_context& ctx) -> asio::awaitable<api::response> {
+        const auto who = co_await session_of(auth, ctx);
+        if (!who) co_return unauthorized();
+        const auto name = std::string(ctx.path_param("queue").value_or(""));
+        std::function<std::optional<acd::queue_view>(acd::engine&, acd::instant)> job =
+            [name](acd::engine& engine, acd::instant now) { return engine.queue(name, now); };
+        auto asked = acd.ask<std::optional<acd::queue_view>>(std::move(job));
+        const auto queue = co_await std::move(asked);
+        if (!queue)
+          co_return api::error_response(http::status::not_found, "not_found", "no such queue");
+        co_return api::json_response(http::status::ok, queue_json(*queue));
+      });
+}
+
+}  // namespace callcenterd::app
