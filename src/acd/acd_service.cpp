@@ -5,7 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <ctime>
 #include <future>
+#include <unordered_set>
 
 namespace callcenterd::acd {
 
@@ -46,7 +48,8 @@ acd_service::acd_service(asio::io_context& io, const acd_model& model, acd_servi
       model_(model),
       settings_(settings),
       deadline_timer_(strand_),
-      reconcile_timer_(strand_) {
+      reconcile_timer_(strand_),
+      day_timer_(strand_) {
   hooks_for_reconcile_ = std::move(hooks.call_alive);
 }
 
@@ -58,6 +61,7 @@ void acd_service::start() {
       if (agent.auto_login) (void)acd.log_in(agent.id, now);
     }
     arm_reconciler();
+    arm_day_rollover();
   });
 }
 
@@ -67,6 +71,7 @@ void acd_service::blocking_stop() {
     stopped_ = true;
     deadline_timer_.cancel();
     reconcile_timer_.cancel();
+    day_timer_.cancel();
     stopped.set_value();
   });
   stopped.get_future().wait();
@@ -134,11 +139,42 @@ void acd_service::arm_reconciler() {
   reconcile_timer_.expires_after(settings_.reconcile_interval);
   reconcile_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || stopped_) return;
+    // A call is repaired only when it is missing twice in a row: one missing once may be
+    // ending right now, its last message to the ACD still on the way.
+    std::unordered_set<std::string> missing;
     engine_->reconcile(
-        [this](std::string_view call) { return hooks_for_reconcile_(std::string(call)); },
+        [this, &missing](std::string_view call) {
+          std::string id(call);
+          if (hooks_for_reconcile_(id)) return true;
+          const bool twice = missing_before_.contains(id);
+          missing.insert(std::move(id));
+          return !twice;
+        },
         std::chrono::steady_clock::now());
+    missing_before_ = std::move(missing);
     after_change();
     arm_reconciler();
+  });
+}
+
+void acd_service::arm_day_rollover() {
+  if (stopped_) return;
+  // The next local midnight, as the machine's time zone has it: "today" is the site's day.
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm local{};
+  localtime_r(&now, &local);
+  local.tm_mday += 1;
+  local.tm_hour = 0;
+  local.tm_min = 0;
+  local.tm_sec = 0;
+  local.tm_isdst = -1;
+  day_timer_.expires_at(std::chrono::system_clock::from_time_t(std::mktime(&local)));
+  day_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    spdlog::info("acd: a new day; today's queue counters start from zero");
+    engine_->start_new_day();
+    after_change();
+    arm_day_rollover();
   });
 }
 

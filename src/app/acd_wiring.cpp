@@ -22,6 +22,22 @@ void acd_router::call_ended(const std::string& call_uuid, const std::string& who
   acd_.call_ended(call_uuid, who);
 }
 
+void acd_router::place_of(const std::string& call_uuid,
+                          std::function<void(std::optional<call::queue_place>)> done) {
+  acd_.run([call_uuid, done = std::move(done)](acd::engine& engine, acd::instant now) {
+    const auto waiting = engine.waiting_call(call_uuid, now);
+    if (!waiting) {
+      done(std::nullopt);
+      return;
+    }
+    call::queue_place place{.position = waiting->position, .ewt = std::nullopt};
+    if (waiting->ewt) {
+      place.ewt = std::chrono::duration_cast<std::chrono::seconds>(*waiting->ewt);
+    }
+    done(place);
+  });
+}
+
 store::event acd_event_record(const acd::acd_event& event,
                               std::chrono::system_clock::time_point at) {
   using kind = acd::acd_event::kind;

@@ -20,6 +20,8 @@ class acd_router final : public call::queue_router {
   void offer_failed(const std::string& call_uuid, const std::string& agent,
                     acd::offer_failure why) override;
   void call_ended(const std::string& call_uuid, const std::string& who) override;
+  void place_of(const std::string& call_uuid,
+                std::function<void(std::optional<call::queue_place>)> done) override;
 
  private:
   acd::acd_service& acd_;

@@ -13,10 +13,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
 #include <future>
+#include <map>
 #include <optional>
 #include <pqxx/pqxx>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "acd_wiring.hpp"
@@ -87,12 +89,20 @@ startup_schema blocking_migrate_at_start(const config::daemon_settings& settings
   return out;
 }
 
+std::unordered_map<std::string, std::vector<std::string>> agents_by_extension(
+    const acd::acd_model& model) {
+  std::unordered_map<std::string, std::vector<std::string>> out;
+  for (const auto& agent : model.agents) out[agent.extension].push_back(agent.id);
+  return out;
+}
+
 // Owns every component for one run of the daemon, builds them in dependency order and
 // destroys them in reverse (members are declared in that order).
 class daemon {
  public:
   explicit daemon(config::daemon_settings settings)
       : settings_(std::move(settings)),
+        agents_by_extension_(agents_by_extension(settings_.acd)),
         node_(node_name(settings_.service)),
         flows_(blocking_load_flows_or_throw(settings_)),
         schema_(blocking_migrate_at_start(settings_)),
@@ -160,6 +170,33 @@ class daemon {
     return hooks;
   }
 
+  // Agents follow their devices: one that registers brings back an agent the ACD set not
+  // ready as "unreachable"; one that goes away fails an offer ringing it.
+  void on_devices(const sip::binding_changes& changes) {
+    std::vector<std::string> back;
+    std::vector<std::string> gone;
+    const auto agents_of = [this](const std::string& extension, std::vector<std::string>& out) {
+      const auto found = agents_by_extension_.find(extension);
+      if (found != agents_by_extension_.end()) {
+        out.insert(out.end(), found->second.begin(), found->second.end());
+      }
+    };
+    for (const auto& b : changes.upserts) agents_of(b.extension, back);
+    for (const auto& removal : changes.removals) agents_of(removal.first, gone);
+    if (back.empty() && gone.empty()) return;
+    acd_.run(
+        [back = std::move(back), gone = std::move(gone)](acd::engine& engine, acd::instant now) {
+          for (const auto& id : back) {
+            const auto agent = engine.agent(id);
+            if (agent && agent->state == acd::agent_state::not_ready &&
+                agent->reason == "unreachable") {
+              (void)engine.set_ready(id, now);
+            }
+          }
+          for (const auto& id : gone) engine.device_lost(id, now);
+        });
+  }
+
   // What calls that run flows use: the set in force, speech, the event log for their steps,
   // the database for their lookups, and the ACD for the queues they are handed to.
   call::flow_services flow_services() {
@@ -174,6 +211,23 @@ class daemon {
       run_flow_lookup(pool_, query, std::move(parameters), std::move(done));
     };
     out.queues = &acd_router_;
+    // Each queue's treatment of its callers, resolved once: the settings and the prompts do
+    // not change while the daemon runs.
+    std::map<std::string, call::queue_treatment, std::less<>> treatments;
+    for (const auto& queue : settings_.acd.queues) {
+      treatments.emplace(queue.name,
+                         call::queue_treatment{.music = media_->hold_class(queue.hold_class),
+                                               .announce_every = queue.announce_every,
+                                               .announce_position = queue.announce_position,
+                                               .announce_wait = queue.announce_wait,
+                                               .language = queue.announce_language == "zh"
+                                                               ? media::speech_language::mandarin
+                                                               : media::speech_language::english});
+    }
+    out.queue_treatment_of = [treatments = std::move(treatments)](const std::string& queue) {
+      const auto found = treatments.find(queue);
+      return found == treatments.end() ? call::queue_treatment{} : found->second;
+    };
     out.ringback = media_->ringback();
     return out;
   }
@@ -188,6 +242,7 @@ class daemon {
                        settings_.http.port, ec.message());
       return false;
     }
+    sip_->watch_devices([this](const sip::binding_changes& changes) { on_devices(changes); });
     if (!sip_->start()) return false;
     acd_.start();
     readiness_.on_first_ready([this] { check_demo_exposure(); });
@@ -308,6 +363,8 @@ class daemon {
   }
 
   config::daemon_settings settings_;
+  /// The agents each extension's devices ring, for on_devices().
+  const std::unordered_map<std::string, std::vector<std::string>> agents_by_extension_;
   std::string node_;
   /// The call flows in force (their interpreter is not wired yet); SIGHUP replaces them.
   flow_registry flows_;

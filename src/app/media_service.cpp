@@ -173,17 +173,30 @@ std::shared_ptr<const media::prompt> media_service::load_greeting(
   return media::prompt::from_samples(std::move(*samples));
 }
 
+namespace {
+
+std::shared_ptr<const media::prompt> find_named(
+    const std::vector<std::pair<std::string, std::shared_ptr<const media::prompt>>>& named,
+    const std::string& name) {
+  for (const auto& [key, prompt] : named) {
+    if (key == name) return prompt;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::vector<call::number_route> media_service::number_routes() const {
-  const auto find = [](const auto& named, const std::string& name) {
-    for (const auto& [key, prompt] : named) {
-      if (key == name) return prompt;
-    }
-    return std::shared_ptr<const media::prompt>();
-  };
+  const auto find = find_named;
   return to_number_routes(
       settings_.dids, settings_.recording.enabled,
       [&](const config::did_settings& did) { return find(greetings_, did.number); },
       [&](const config::did_settings& did) { return find(hold_classes_, did.hold_class); });
+}
+
+std::shared_ptr<const media::prompt> media_service::hold_class(const std::string& name) const {
+  if (name.empty()) return nullptr;
+  return find_named(hold_classes_, name);
 }
 
 void media_service::stop() {

@@ -38,6 +38,8 @@ class media_service {
   [[nodiscard]] const call::call_target& blocked_treatment() const { return blocked_; }
   /// What a caller hears while a phone rings for it.
   [[nodiscard]] std::shared_ptr<const media::prompt> ringback() const { return ringback_; }
+  /// The music of hold class `name` (media.hold_classes); null for "" or an unknown name.
+  [[nodiscard]] std::shared_ptr<const media::prompt> hold_class(const std::string& name) const;
   /// The DIDs' routes, each with its greeting, its music on hold and whether it is recorded.
   std::vector<call::number_route> number_routes() const;
   /// Closes the recordings still open and waits for the writer. Idempotent; main thread,

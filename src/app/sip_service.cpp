@@ -183,6 +183,7 @@ void sip_service::stop() {
 }
 
 void sip_service::queue_changes(sip::binding_changes changes) {
+  if (device_watcher_) device_watcher_(changes);
   asio::post(strand_, [this, changes = std::move(changes)]() mutable {
     for (auto& key : changes.removals) pending_[key] = std::nullopt;
     for (auto& b : changes.upserts) {

@@ -38,6 +38,10 @@ class sip_service {
   sip_service(const sip_service&) = delete;
   sip_service& operator=(const sip_service&) = delete;
 
+  /// Told of every change of registrations (any thread; return at once). Set before start().
+  void watch_devices(std::function<void(const sip::binding_changes&)> watcher) {
+    device_watcher_ = std::move(watcher);
+  }
   /// Binds every listener; false (with the reason logged) when one cannot be bound.
   bool start();
   /// Ends every call (BYE or a final response) and refuses new ones; any thread, returns at
@@ -94,6 +98,7 @@ class sip_service {
   bool restored_ = false;
   bool stopped_ = false;
   int housekeeping_turns_ = 0;
+  std::function<void(const sip::binding_changes&)> device_watcher_;
   bool stop_done_ = false;  // main thread only
   std::vector<core::callback_registration> metrics_;
 };

@@ -27,7 +27,8 @@ call::call(std::shared_ptr<call_context> context, sip::received_message invite,
                           .hold_music = target_.hold_music})),
       ring_timer_(strand_),
       probe_timer_(strand_),
-      flow_timer_(strand_) {
+      flow_timer_(strand_),
+      queue_timer_(strand_) {
   auto tag = sip::new_token();
   if (auto d = sip::dialog_from_request(invite, tag)) {
     caller_.dialog = std::move(*d);
@@ -136,6 +137,7 @@ void call::dial_target() {
 }
 
 void call::on_playback_done(leg_side side, bool interrupted) {
+  if (side == leg_side::caller && announcement_done(interrupted)) return;
   if (side == leg_side::caller && flow_) flow_->on_playback_done(interrupted);
   if (side != leg_side::caller || !greeting_ || finished_ || caller_.ended) return;
   greeting_ = false;
@@ -251,6 +253,7 @@ void call::finish_if_done() {
   ring_timer_.cancel();
   probe_timer_.cancel();
   flow_timer_.cancel();
+  queue_timer_.cancel();
   if (flow_) flow_->on_caller_gone();
   // The session timers' waits hold the call: let them go now.
   for (auto* which : {&caller_, callee_ ? &*callee_ : nullptr}) {

@@ -239,6 +239,15 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   void agent_failed(int status);
   /// Tells the ACD the call is over: the caller left, or the agent's part ended.
   void leave_acd();
+  /// Plays the waiting music of the call's queue, looped.
+  void play_queue_music();
+  /// Arms the next announcement of the caller's place, if the queue makes them.
+  void schedule_announcement();
+  /// Asks the ACD where the call waits, then says it over the music.
+  void announce_place();
+  void say_place(const queue_place& place);
+  /// The announcement ended (or was cut short): back to the music. True when it was one.
+  bool announcement_done(bool interrupted);
 
   // Shared helpers (call.cpp).
   /// Answers the caller here; false when that failed and the caller was refused.
@@ -310,8 +319,11 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
     std::string agent;  ///< whose device rings for the call now; empty: none
     bool connected = false;
     std::string ended_by = "caller";
+    queue_treatment treatment{};
+    bool announcing = false;  ///< a place announcement plays instead of the music
   };
   std::optional<queue_wait> queued_;
+  boost::asio::steady_timer queue_timer_;
 };
 
 }  // namespace callcenterd::call::detail

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "call.hpp"
+#include "queue_announcement.hpp"
 
 namespace callcenterd::call::detail {
 
@@ -30,10 +31,90 @@ void call::join_queue(const ivr::connect_target& target) {
     refuse_caller(404, "No Such Queue");
     return;
   }
-  queued_ = queue_wait{.queue = target.name, .agent = {}, .connected = false, .ended_by = "caller"};
+  const auto& treatment_of = context_->flows.queue_treatment_of;
+  queued_ = queue_wait{.queue = target.name,
+                       .agent = {},
+                       .connected = false,
+                       .ended_by = "caller",
+                       .treatment = treatment_of ? treatment_of(target.name) : queue_treatment{},
+                       .announcing = false};
   spdlog::info("call {}: waits in queue {}", caller_call_id(), target.name);
-  media_->play(leg_side::caller, media_->hold_music(), true, false);
+  play_queue_music();
   router->enqueue(uuid_, target.name, static_cast<int>(target.priority));
+  schedule_announcement();
+}
+
+void call::play_queue_music() {
+  auto music = queued_->treatment.music;
+  if (!music) music = media_->hold_music();
+  media_->play(leg_side::caller, music, true, false);
+}
+
+void call::schedule_announcement() {
+  if (!queued_ || queued_->connected || queued_->treatment.announce_every.count() <= 0) return;
+  queue_timer_.expires_after(queued_->treatment.announce_every);
+  queue_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->announce_place();
+  });
+}
+
+void call::announce_place() {
+  if (!queued_ || queued_->connected || finished_ || caller_.ended) return;
+  context_->flows.queues->place_of(uuid_, [weak =
+                                               weak_from_this()](std::optional<queue_place> place) {
+    auto self = weak.lock();
+    if (!self) return;
+    asio::post(self->strand_, [self, place] {
+      if (!self->queued_ || self->queued_->connected || self->finished_ || self->caller_.ended) {
+        return;
+      }
+      if (place) {
+        self->say_place(*place);
+      } else {
+        self->schedule_announcement();
+      }
+    });
+  });
+}
+
+void call::say_place(const queue_place& place) {
+  auto* speech = context_->flows.speech;
+  const auto text = queue_announcement(place, queued_->treatment);
+  if (speech == nullptr || text.empty()) {
+    schedule_announcement();
+    return;
+  }
+  speech->render(
+      text, queued_->treatment.language,
+      [weak = weak_from_this()](boost::system::result<std::shared_ptr<const media::prompt>> said) {
+        auto self = weak.lock();
+        if (!self) return;
+        asio::post(self->strand_, [self, said = std::move(said)] {
+          if (!self->queued_ || self->queued_->connected || self->finished_ ||
+              self->caller_.ended) {
+            return;
+          }
+          // The music stops for the announcement (its own end comes first, not counted as
+          // the announcement's) and resumes after it.
+          if (said && *said && self->media_->play(leg_side::caller, *said, false, false)) {
+            self->queued_->announcing = true;
+          } else {
+            self->schedule_announcement();
+          }
+        });
+      });
+}
+
+bool call::announcement_done(bool interrupted) {
+  if (!queued_ || !queued_->announcing) return false;
+  queued_->announcing = false;
+  if (queued_->connected || finished_ || caller_.ended) return true;
+  // Played out or cut short while the caller still waits: the music again either way.
+  (void)interrupted;
+  play_queue_music();
+  schedule_announcement();
+  return true;
 }
 
 void call::offer_to_agent(const std::string& agent, const std::string& extension) {
@@ -102,6 +183,7 @@ void call::confirm_agent(const sip::received_message& response) {
             return;
           }
           self->queued_->connected = true;
+          self->queue_timer_.cancel();
           self->bridge_callee(body);
         });
       });
@@ -124,6 +206,7 @@ void call::leave_queue(const acd::exit_target& target) {
   if (!queued_ || queued_->connected || finished_ || caller_.ended) return;
   const auto queue = queued_->queue;
   queued_.reset();  // the ACD has forgotten the call
+  queue_timer_.cancel();
   media_->stop_playing(leg_side::caller);
   switch (target.what) {
     case acd::exit_target::kind::flow:

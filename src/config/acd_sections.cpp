@@ -199,6 +199,12 @@ void read_queue(section_reader& item, std::set<std::string>& names,
     }
   }
   item.boolean("record", out.record);
+  item.read_section("announce", [&](section_reader& announce) {
+    announce.duration("every", out.announce_every, seconds(0), hours(1));
+    announce.boolean("position", out.announce_position);
+    announce.boolean("wait", out.announce_wait);
+    announce.text("language", out.announce_language, language_check);
+  });
   item.enumeration("no_agents", out.when_no_agents_policy, no_agents_names);
   read_exit_target(item, "when_no_agents", out.name, queues, out.when_no_agents);
   read_exit_target(item, "when_full", out.name, queues, out.when_full);

@@ -5,12 +5,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/system_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include "callcenterd/acd/engine.hpp"
 
@@ -46,7 +48,8 @@ class acd_service {
   acd_service(const acd_service&) = delete;
   acd_service& operator=(const acd_service&) = delete;
 
-  /// Logs in the agents marked auto_login and starts the reconciler. Any thread.
+  /// Logs in the agents marked auto_login, starts the reconciler, and zeroes today's counters
+  /// at every local midnight. Any thread.
   void start();
   /// Cancels the timers and ignores every request from then on, so no hook is called after
   /// it returns. Blocks until the strand has done so: not on the service's strand.
@@ -86,16 +89,20 @@ class acd_service {
   class hooks_listener;
   void after_change();
   void arm_reconciler();
+  void arm_day_rollover();
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   std::unique_ptr<hooks_listener> listener_;
   std::function<bool(const std::string& call)> hooks_for_reconcile_;
+  /// Calls the last reconciling round found missing.
+  std::unordered_set<std::string> missing_before_;
   std::unique_ptr<engine> engine_;
   acd_model model_;
   acd_service_settings settings_;
   boost::asio::steady_timer deadline_timer_;
   std::optional<instant> armed_for_;
   boost::asio::steady_timer reconcile_timer_;
+  boost::asio::system_timer day_timer_;
   bool stopped_ = false;
 };
 

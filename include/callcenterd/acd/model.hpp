@@ -105,6 +105,12 @@ struct queue_settings {
   /// the default music) and whether its conversation with the agent is recorded.
   std::string hold_class{};
   bool record = true;
+  /// How often a waiting caller is told their place and estimated wait; 0: never.
+  duration announce_every{0};
+  bool announce_position = true;
+  bool announce_wait = true;
+  /// The language of the announcements: "en" or "zh".
+  std::string announce_language = "en";
   bool operator==(const queue_settings&) const = default;
 };
 

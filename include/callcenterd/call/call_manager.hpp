@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,23 @@ struct call_settings {
   call_target blocked{.what = call_target::kind::reject, .status = 603, .reason = "Decline"};
 };
 
+/// How a queue treats its waiting callers: the call layer's part of a queue's settings.
+struct queue_treatment {
+  /// What they hear; null: the call's own music on hold (its DID's, else the default).
+  std::shared_ptr<const media::prompt> music;
+  /// How often they are told their place and estimated wait; 0: never.
+  std::chrono::milliseconds announce_every{0};
+  bool announce_position = true;
+  bool announce_wait = true;
+  media::speech_language language = media::speech_language::english;
+};
+
+/// A waiting call's place as the ACD sees it.
+struct queue_place {
+  unsigned position = 0;                    ///< 1: served next
+  std::optional<std::chrono::seconds> ewt;  ///< empty: nobody works the queue now
+};
+
 /// The ACD as a queued call sees it. Every function is called from call strands and returns at
 /// once (the ACD runs on its own strand).
 class queue_router {
@@ -75,6 +93,9 @@ class queue_router {
                             acd::offer_failure why) = 0;
   /// The agent's part of a connected call is over; `who` ended it: "caller" or "agent".
   virtual void call_ended(const std::string& call_uuid, const std::string& who) = 0;
+  /// Where the call waits now; `done` (on any thread) gets nothing once it waits no more.
+  virtual void place_of(const std::string& call_uuid,
+                        std::function<void(std::optional<queue_place>)> done) = 0;
 };
 
 /// What calls that run flows (and DIDs that name a queue) use. Every function is called from
@@ -93,6 +114,8 @@ struct flow_services {
       lookup;
   /// The ACD, for calls handed to queues; null: every queue is refused (404).
   queue_router* queues = nullptr;
+  /// How `queue` treats its waiting callers; empty: music on hold, no announcements.
+  std::function<queue_treatment(const std::string& queue)> queue_treatment_of;
   /// What a caller handed to an extension or a number hears while it rings; null: silence.
   std::shared_ptr<const media::prompt> ringback;
 };

@@ -4,11 +4,16 @@ call after a no-answer, abandons and max-wait exits) is checked at the phones an
 queue and agent events the event log writes to PostgreSQL."""
 import time
 
-from rtp_peer import RtpPeer
+from rtp_peer import RtpPeer, goertzel_power
 from sip_phone import UdpPhone
+from test_media import HOLD_CLASS_HZ, HOLD_CLASS_WAV
 from test_sip_calls import CallTestCase
 
-CONFIG = """agents:
+CONFIG = """media:
+  address: 127.0.0.1
+  hold_classes:
+    - {name: bright, file: HOLD_CLASS_WAV}
+agents:
   - {id: '1001', skills: {support: 5}, auto_login: true}
   - {id: '1002', skills: {support: 9}, auto_login: true}
 queues:
@@ -18,10 +23,17 @@ queues:
     skills: {tax: 1}
     max_wait: 2s
     when_max_wait: {hang_up: ""}
+    hold_class: bright
+  - name: announced
+    skills: {tax: 1}
+    max_wait: 5s
+    hold_class: bright
+    announce: {every: 1s}
 dids:
   - {number: '8001', queue: support}
   - {number: '8002', queue: tax}
-"""
+  - {number: '8003', queue: announced}
+""".replace("HOLD_CLASS_WAV", HOLD_CLASS_WAV)
 
 
 class AcdTestCase(CallTestCase):
@@ -110,12 +122,51 @@ class QueueExitTest(AcdTestCase):
         self.assertEqual(left[0][0], self.events("queue.enqueued")[0][0])
         self.wait_for_no_calls()
 
+    def test_an_agent_whose_phone_registers_again_is_ready_and_takes_the_waiting_call(self):
+        caller, _, dialog = self.caller("8001")
+        self.wait_for_event("agent.state", agent="1002", state="not_ready", reason="unreachable")
+        self.wait_for_event("agent.state", agent="1001", state="not_ready", reason="unreachable")
+        phone = self.phone("1001")
+        phone.answer_call()
+        self.wait_for_event("agent.state", agent="1001", state="ready", count=2)
+        self.wait_for_event("queue.connected", agent="1001")
+        self.assertEqual(caller.hang_up(dialog), 200)
+        phone.next_request("BYE")
+        self.wait_for_no_calls()
+
     def test_max_wait_hangs_the_caller_up_when_nobody_can_take_the_call(self):
-        caller, _, dialog = self.caller("8002")
+        caller, audio, dialog = self.caller("8002")
         started = time.monotonic()
         bye = caller.next_request("BYE", timeout=10)
         waited = time.monotonic() - started
+        # While it waited, the caller heard the queue's hold class (a 1800 Hz tone), not the
+        # default tune.
+        heard = audio.received_samples(since=started)
+        self.assertGreater(len(heard), 8000, "less than a second of hold music")
+        self.assertGreater(goertzel_power(heard, HOLD_CLASS_HZ),
+                           100 * max(goertzel_power(heard, f) for f in (261.63, 392.0, 1000)),
+                           "not the queue's hold class")
         self.assertEqual(bye.header("call-id"), dialog.call_id)
         self.assertGreater(waited, 1.5)
         self.wait_for_event("queue.left", outcome="timed_out", queue="tax")
+        self.wait_for_no_calls()
+
+    def test_a_waiting_caller_is_told_their_place_between_the_music(self):
+        caller, audio, dialog = self.caller("8003")
+        started = time.monotonic()
+        caller.next_request("BYE", timeout=15)  # the 5 s max wait
+        heard = audio.received_samples(since=started)
+        # In 100 ms windows: the queue's music is its 1800 Hz tone; the announcement ("You are
+        # next in line.") is speech, with its energy low in the spectrum and none at 1800 Hz.
+        music = speech = 0
+        for start in range(0, len(heard) - 800, 800):
+            window = heard[start:start + 800]
+            tone = goertzel_power(window, HOLD_CLASS_HZ)
+            voice = max(goertzel_power(window, f) for f in (200, 300, 450, 600, 800))
+            if tone > 100 * max(voice, 1.0):
+                music += 1
+            elif voice > 10 * max(tone, 1.0):
+                speech += 1
+        self.assertGreater(music, 5, "the caller heard no music")
+        self.assertGreater(speech, 3, "the caller was never told their place")
         self.wait_for_no_calls()
