@@ -64,6 +64,16 @@ json queue_json(const acd::queue_view& q) {
           {"asa_s", seconds_or_null(q.average_speed_of_answer)}};
 }
 
+json waiting_json(const acd::waiting_call_view& c) {
+  return {{"call", c.call},
+          {"queue", c.queue},
+          {"priority", c.priority},
+          {"position", c.position},
+          {"waited_s", static_cast<double>(c.waited.count()) / 1000.0},
+          {"ewt_s", seconds_or_null(c.ewt)},
+          {"ringing", c.ringing}};
+}
+
 /// Whether `who` may see and steer `agent`: themself, a supervisor's team member, anyone for
 /// an admin.
 bool may_reach(const principal& who, const acd::agent_view& agent) {
@@ -249,6 +259,65 @@ void register_acd_routes(api::router& router, auth_service& auth, acd::acd_servi
                for (const auto& q : queues) list.push_back(queue_json(q));
                co_return api::json_response(http::status::ok, {{"queues", std::move(list)}});
              });
+
+  router.get(
+      "/api/v1/queues/{queue}/calls",
+      [&auth, &acd](api::request_context& ctx) -> asio::awaitable<api::response> {
+        const auto who = co_await session_of(auth, ctx);
+        if (!who) co_return unauthorized();
+        const auto name = std::string(ctx.path_param("queue").value_or(""));
+        using answer = std::optional<std::vector<acd::waiting_call_view>>;
+        std::function<answer(acd::engine&, acd::instant)> job = [name](acd::engine& engine,
+                                                                       acd::instant now) -> answer {
+          if (!engine.queue(name, now)) return std::nullopt;
+          return engine.waiting_calls(name, now);
+        };
+        auto asked = acd.ask<answer>(std::move(job));
+        const auto calls = co_await std::move(asked);
+        if (!calls) {
+          co_return api::error_response(http::status::not_found, "not_found", "no such queue");
+        }
+        json list = json::array();
+        for (const auto& c : *calls) list.push_back(waiting_json(c));
+        co_return api::json_response(http::status::ok, {{"calls", std::move(list)}});
+      });
+
+  router.post("/api/v1/calls/{call}/priority",
+              [&auth, &acd](api::request_context& ctx) -> asio::awaitable<api::response> {
+                const auto who = co_await session_of(auth, ctx);
+                if (!who) co_return unauthorized();
+                if (who->role == user_role::agent) {
+                  co_return api::error_response(http::status::forbidden, "forbidden",
+                                                "supervisors and admins change priorities");
+                }
+                const auto body = json::parse(ctx.body(), nullptr, false);
+                if (body.is_discarded() || !body.is_object() || !body.contains("priority") ||
+                    !body["priority"].is_number_integer()) {
+                  co_return api::error_response(http::status::bad_request, "bad_request",
+                                                "expected {\"priority\": 0..100}");
+                }
+                const auto priority = body["priority"].get<std::int64_t>();
+                if (priority < 0 || priority > acd::engine::max_priority) {
+                  co_return api::error_response(http::status::bad_request, "bad_priority",
+                                                "priority must be 0 to 100");
+                }
+                const auto id = std::string(ctx.path_param("call").value_or(""));
+                using answer = std::optional<acd::waiting_call_view>;
+                std::function<answer(acd::engine&, acd::instant)> job =
+                    [id, priority](acd::engine& engine, acd::instant now) -> answer {
+                  if (!engine.set_priority(id, static_cast<int>(priority), now)) {
+                    return std::nullopt;
+                  }
+                  return engine.waiting_call(id, now);
+                };
+                auto asked = acd.ask<answer>(std::move(job));
+                const auto changed = co_await std::move(asked);
+                if (!changed) {
+                  co_return api::error_response(http::status::not_found, "not_found",
+                                                "no such call waiting in a queue");
+                }
+                co_return api::json_response(http::status::ok, waiting_json(*changed));
+              });
 
   router.get(
       "/api/v1/queues/{queue}",

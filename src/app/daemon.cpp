@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "acd_metrics.hpp"
 #include "acd_wiring.hpp"
 #include "api_routes.hpp"
 #include "auth_service.hpp"
@@ -119,6 +120,7 @@ class daemon {
         media_(std::in_place, settings_, *events_, metrics_),
         acd_(io_, settings_.acd, acd_hooks()),
         acd_router_(acd_),
+        acd_metrics_(io_, metrics_, acd_, settings_.acd),
         sip_(std::in_place, io_, settings_.sip, media_->number_routes(), media_->factory(),
              thread_count(settings_.service), pool_, metrics_, flow_services(),
              media_->blocked_treatment()),
@@ -245,6 +247,7 @@ class daemon {
     sip_->watch_devices([this](const sip::binding_changes& changes) { on_devices(changes); });
     if (!sip_->start()) return false;
     acd_.start();
+    acd_metrics_.start();
     readiness_.on_first_ready([this] { check_demo_exposure(); });
     readiness_.start();
     wait_for_signal();
@@ -329,6 +332,7 @@ class daemon {
     if (started) readiness_.blocking_stop();
     // No ACD decision reaches the calls from here on; the service itself goes with the
     // daemon, after the I/O threads.
+    acd_metrics_.stop();
     acd_.blocking_stop();
     sip_->stop();
     sip_.reset();
@@ -382,6 +386,7 @@ class daemon {
   std::optional<media_service> media_;
   acd::acd_service acd_;
   acd_router acd_router_;
+  acd_metrics acd_metrics_;
   std::optional<sip_service> sip_;
   systemd_notifier notifier_;
   asio::signal_set signals_;

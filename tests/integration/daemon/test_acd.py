@@ -137,6 +137,10 @@ class QueueExitTest(AcdTestCase):
     def test_max_wait_hangs_the_caller_up_when_nobody_can_take_the_call(self):
         caller, audio, dialog = self.caller("8002")
         started = time.monotonic()
+        # /metrics shows the waiting call within its one-second refresh.
+        self.daemon.wait_until(
+            lambda: self.daemon.metric('callcenterd_queue_waiting{queue="tax"}') == 1,
+            what="the waiting call in /metrics", timeout=3)
         bye = caller.next_request("BYE", timeout=10)
         waited = time.monotonic() - started
         # While it waited, the caller heard the queue's hold class (a 1800 Hz tone), not the
@@ -150,6 +154,10 @@ class QueueExitTest(AcdTestCase):
         self.assertGreater(waited, 1.5)
         self.wait_for_event("queue.left", outcome="timed_out", queue="tax")
         self.wait_for_no_calls()
+        self.daemon.wait_until(
+            lambda: self.daemon.metric('callcenterd_queue_waiting{queue="tax"}') == 0,
+            what="no waiting call in /metrics", timeout=3)
+        self.assertEqual(self.daemon.metric('callcenterd_queue_offered_today{queue="tax"}'), 1)
 
     def test_a_waiting_caller_is_told_their_place_between_the_music(self):
         caller, audio, dialog = self.caller("8003")

@@ -459,5 +459,49 @@ class LiveQueueTest(ApiTestCase):
         self.wait_for_no_calls()
 
 
+class PriorityTest(ApiTestCase):
+    def test_a_supervisor_raises_a_waiting_call_which_is_then_served_first(self):
+        agent_token = self.login("1001")
+        token = self.login("super")
+        status, _ = self.set_state("1001", agent_token, "not_ready", "break")
+        self.assertEqual(status, 200)
+        first, _, first_dialog = self.caller("8001", "1003")
+        self.wait_for("/api/v1/queues/support", token, lambda q: q.get("waiting") == 1,
+                      "the first caller waiting")
+        second, _, second_dialog = self.caller("8001", "1004")
+        calls = self.wait_for("/api/v1/queues/support/calls", token,
+                              lambda body: len(body.get("calls", [])) == 2,
+                              "two callers listed")["calls"]
+        self.assertEqual([c["position"] for c in calls], [1, 2])
+        self.assertEqual([c["priority"] for c in calls], [0, 0])
+        late = calls[1]["call"]
+        # An agent may not reorder the queue; bad priorities and unknown calls are refused.
+        self.assert_error(self.post(f"/api/v1/calls/{late}/priority", {"priority": 5},
+                                    agent_token), 403)
+        self.assert_error(self.post(f"/api/v1/calls/{late}/priority", {"priority": 101},
+                                    token), 400)
+        self.assert_error(self.post("/api/v1/calls/no-such-call/priority", {"priority": 5},
+                                    token), 404)
+        status, raised = self.post(f"/api/v1/calls/{late}/priority", {"priority": 5}, token)
+        self.assertEqual(status, 200, raised)
+        self.assertEqual((raised["call"], raised["priority"], raised["position"]), (late, 5, 1))
+        status, body = self.get("/api/v1/queues/support/calls", token)
+        self.assertEqual(status, 200, body)
+        self.assertEqual([c["call"] for c in body["calls"]], [late, calls[0]["call"]])
+        self.wait_for_event("queue.priority_changed")
+        # The agent comes back: the raised call rings first.
+        phone = self.phone("1001")
+        status, _ = self.set_state("1001", agent_token, "ready")
+        self.assertEqual(status, 200)
+        phone.answer_call()
+        connected = self.wait_for_event("queue.connected", agent="1001")
+        self.assertEqual(connected[0][0], late)
+        self.assertEqual(second.hang_up(second_dialog), 200)
+        phone.next_request("BYE")
+        self.assertEqual(first.hang_up(first_dialog), 200)
+        self.wait_for_no_calls()
+        self.assert_error(self.get("/api/v1/queues/nowhere/calls", token), 404)
+
+
 if __name__ == "__main__":
     unittest.main()
