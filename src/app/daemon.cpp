@@ -224,7 +224,8 @@ class daemon {
                                                .announce_wait = queue.announce_wait,
                                                .language = queue.announce_language == "zh"
                                                                ? media::speech_language::mandarin
-                                                               : media::speech_language::english});
+                                                               : media::speech_language::english,
+                                               .record = queue.record});
     }
     out.queue_treatment_of = [treatments = std::move(treatments)](const std::string& queue) {
       const auto found = treatments.find(queue);

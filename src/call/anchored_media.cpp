@@ -158,6 +158,8 @@ class anchored_session final : public media_session, media::call_media_listener,
     return true;
   }
 
+  void set_recorded(bool record) override { info_.record = record; }
+
   bool pause_recording() override {
     if (!timeline_ || !file_) return false;
     timeline_->pause(std::chrono::steady_clock::now());

@@ -39,6 +39,8 @@ void call::join_queue(const ivr::connect_target& target) {
                        .treatment = treatment_of ? treatment_of(target.name) : queue_treatment{},
                        .announcing = false};
   spdlog::info("call {}: waits in queue {}", caller_call_id(), target.name);
+  // Recorded when both its DID and its queue say so.
+  media_->set_recorded(target_.record && queued_->treatment.record);
   play_queue_music();
   router->enqueue(uuid_, target.name, static_cast<int>(target.priority));
   schedule_announcement();

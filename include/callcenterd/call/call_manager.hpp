@@ -69,6 +69,8 @@ struct queue_treatment {
   bool announce_position = true;
   bool announce_wait = true;
   media::speech_language language = media::speech_language::english;
+  /// Whether its calls are recorded once an agent answers (and their DID records).
+  bool record = true;
 };
 
 /// A waiting call's place as the ACD sees it.

@@ -76,6 +76,9 @@ class media_session {
                        std::string_view /*body*/) {
     return false;
   }
+  /// Whether the call is recorded once its legs are bridged, decided again before that (a
+  /// queue that says not); a recording already running is not stopped.
+  virtual void set_recorded(bool /*record*/) {}
   /// Leaves silence in the recording from now on (card numbers), marking the pause, and
   /// resumes it. False when the call is not being recorded.
   virtual bool pause_recording() { return false; }

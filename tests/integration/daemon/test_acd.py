@@ -29,8 +29,10 @@ queues:
     max_wait: 5s
     hold_class: bright
     announce: {every: 1s}
+  - {name: private, skills: {support: 1}, record: false}
 dids:
   - {number: '8001', queue: support}
+  - {number: '8004', queue: private}
   - {number: '8002', queue: tax}
   - {number: '8003', queue: announced}
 """.replace("HOLD_CLASS_WAV", HOLD_CLASS_WAV)
@@ -105,6 +107,35 @@ class RoutingTest(AcdTestCase):
         self.assertEqual(novice.hang_up(novice_dialog), 200)
         caller.next_request("BYE")
         self.wait_for_no_calls()
+
+
+class RecordingTest(AcdTestCase):
+    def talk_through(self, phone, number, extension, count):
+        """A call to `number` answered by agent 1001's `phone`, then hung up: its UUID."""
+        caller, audio, dialog = self.caller(number, extension)
+        phone.answer_call()
+        connected = self.wait_for_event("queue.connected", agent="1001", count=count)
+        time.sleep(0.5)
+        self.assertEqual(caller.hang_up(dialog), 200)
+        phone.next_request("BYE")
+        self.wait_for_no_calls()
+        return connected[-1][0]
+
+    def test_a_queue_that_says_not_leaves_its_calls_unrecorded(self):
+        phone = self.phone("1001")
+        recorded = self.talk_through(phone, "8001", "1003", 1)
+        self.daemon.wait_until(
+            lambda: self.db.query(
+                f"SELECT count(*) FROM recordings WHERE call_uuid = '{recorded}'") == "1",
+            what="the support call's recording indexed")
+        self.wait_for_event("agent.state", agent="1001", state="ready", count=2)
+        unrecorded = self.talk_through(phone, "8004", "1004", 2)
+        self.assertNotEqual(recorded, unrecorded)
+        # Written behind like the first: give it the same time, then there must be none.
+        time.sleep(1.5)
+        self.assertEqual(self.db.query(
+            f"SELECT count(*) FROM recordings WHERE call_uuid = '{unrecorded}'"), "0")
+        self.assertEqual(self.db.query("SELECT count(*) FROM recordings"), "1")
 
 
 class QueueExitTest(AcdTestCase):
