@@ -27,11 +27,7 @@ class acd_service::hooks_listener final : public engine_listener {
     if (hooks_.exit) hooks_.exit(call, why, target);
   }
   void on_event(const acd_event& event) override {
-    if (!hooks_.record) return;
-    // The engine's time is monotonic; events carry the wall-clock time it corresponds to.
-    const auto age = std::chrono::steady_clock::now() - event.at;
-    hooks_.record(event, std::chrono::system_clock::now() -
-                             std::chrono::duration_cast<std::chrono::system_clock::duration>(age));
+    if (hooks_.record) hooks_.record(event);
   }
 
  private:
@@ -45,21 +41,22 @@ acd_service::acd_service(asio::io_context& io, const acd_model& model, acd_servi
       engine_(std::make_unique<engine>(
           *listener_, model,
           static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()))),
-      model_(model),
+
       settings_(settings),
       deadline_timer_(strand_),
       reconcile_timer_(strand_),
       day_timer_(strand_) {
   hooks_for_reconcile_ = std::move(hooks.call_alive);
+  for (const auto& agent : model.agents) {
+    if (agent.auto_login) auto_login_.push_back(agent.id);
+  }
 }
 
 acd_service::~acd_service() = default;
 
 void acd_service::start() {
   run([this](engine& acd, instant now) {
-    for (const auto& agent : model_.agents) {
-      if (agent.auto_login) (void)acd.log_in(agent.id, now);
-    }
+    for (const auto& id : auto_login_) (void)acd.log_in(id, now);
     arm_reconciler();
     arm_day_rollover();
   });

@@ -31,8 +31,6 @@ void engine::state::change_state(agent_index a, agent_state to, std::string reas
 
 void engine::state::make_ready(agent_index a, instant now) {
   change_state(a, agent_state::ready, {}, now);
-  auto& agent = agents[a];
-  agent.ready_since = now;
   enter_ready(a);
 }
 
@@ -97,6 +95,20 @@ void engine::state::finish_wrap_up(agent_index a, instant now) {
   // After the state event, which still names the call the wrap-up was for.
   agent.call_id.clear();
   agent.call_queue = no_index;
+}
+
+void engine::state::emit_withdrawn(call_index c, const std::vector<released>& who,
+                                   std::string_view why, instant now) {
+  const auto& call = calls[c];
+  for (const auto& r : who) {
+    acd_event withdrawn{.what = acd_event::kind::offer_withdrawn,
+                        .at = now,
+                        .call = call.id,
+                        .queue = queues[call.queue].settings.name,
+                        .agent = agents[r.agent].settings.id};
+    withdrawn.detail = std::string(why);
+    emit(withdrawn);
+  }
 }
 
 void engine::state::end_offers(call_index c, std::vector<released> who, bool tell_call,

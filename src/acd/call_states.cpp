@@ -194,15 +194,7 @@ void engine::state::leave_queue(call_index c, queue_outcome why, const exit_targ
   std::vector<released> ringing;
   for (const auto a : call.offered_to) ringing.push_back({a, agent_state::ready, {}});
   if (!ringing.empty()) {
-    for (const auto& r : ringing) {
-      acd_event withdrawn{.what = acd_event::kind::offer_withdrawn,
-                          .at = now,
-                          .call = call.id,
-                          .queue = queue.settings.name,
-                          .agent = agents[r.agent].settings.id};
-      withdrawn.detail = std::string(to_string(why));
-      emit(withdrawn);
-    }
+    emit_withdrawn(c, ringing, to_string(why), now);
     call.phase = call_phase::leaving;
     end_offers(c, std::move(ringing), true, now);
   }
@@ -263,7 +255,7 @@ void engine::state::connect(call_index c, agent_index a, instant now) {
   for (const auto other : call.offered_to) {
     if (other != a) others.push_back({other, agent_state::ready, {}});
   }
-  call.offered_to = {a};
+  call.offered_to.clear();
   ++call.ring_generation;
   leave_line(c);
   ++call.queue_generation;
@@ -284,16 +276,10 @@ void engine::state::connect(call_index c, agent_index a, instant now) {
   event.priority = call.priority;
   emit(event);
   change_state(a, agent_state::on_call, {}, now);
-  for (const auto& r : others) {
-    acd_event withdrawn{.what = acd_event::kind::offer_withdrawn,
-                        .at = now,
-                        .call = call.id,
-                        .queue = queue.settings.name,
-                        .agent = agents[r.agent].settings.id};
-    withdrawn.detail = "answered elsewhere";
-    emit(withdrawn);
+  if (!others.empty()) {
+    emit_withdrawn(c, others, "answered elsewhere", now);
+    end_offers(c, std::move(others), true, now);
   }
-  if (!others.empty()) end_offers(c, std::move(others), true, now);
 }
 
 void engine::state::complete(call_index c, std::string_view who, instant now) {
@@ -363,14 +349,10 @@ boost::system::result<void> engine::offer_answered(std::string_view call, std::s
   if (a == nullptr) return acd_errc::unknown_agent;
   const auto c = state_->find_call(call);
   if (c == no_index) return acd_errc::offer_gone;
-  const auto& record = state_->calls[c];
-  const auto index = static_cast<agent_index>(a - state_->agents.data());
-  if (record.phase != call_phase::ringing || a->call != c ||
-      std::find(record.offered_to.begin(), record.offered_to.end(), index) ==
-          record.offered_to.end()) {
-    return acd_errc::offer_gone;
-  }
-  state_->connect(c, index, now);
+  // An agent's call is the one ringing them (or the one they took): while the call rings, that
+  // is an open offer to them.
+  if (state_->calls[c].phase != call_phase::ringing || a->call != c) return acd_errc::offer_gone;
+  state_->connect(c, static_cast<agent_index>(a - state_->agents.data()), now);
   return {};
 }
 
@@ -391,18 +373,10 @@ boost::system::result<void> engine::offer_failed(std::string_view call, std::str
                   .agent = a->settings.id};
   event.detail = std::string(to_string(why));
   state_->emit(event);
-  std::string reason;
-  switch (why) {
-    case offer_failure::no_answer:
-      reason = queue.settings.no_answer_reason;
-      break;
-    case offer_failure::declined:
-      reason = "declined";
-      break;
-    case offer_failure::unreachable:
-      reason = "unreachable";
-      break;
-  }
+  // A ring-out takes the queue's reason (empty: the agent stays ready); a refusal or an
+  // unreachable device is its own reason.
+  std::string reason = why == offer_failure::no_answer ? queue.settings.no_answer_reason
+                                                       : std::string(to_string(why));
   const auto to = reason.empty() ? agent_state::ready : agent_state::not_ready;
   state_->end_offers(c, {{index, to, std::move(reason)}}, false, now);
   return {};

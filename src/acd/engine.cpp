@@ -4,6 +4,7 @@
 #include "callcenterd/acd/engine.hpp"
 
 #include <algorithm>
+#include <random>
 #include <stdexcept>
 
 #include "engine_state.hpp"
@@ -72,8 +73,10 @@ duration handle_time_window::mean(duration fallback) const {
   return total_ / static_cast<std::int64_t>(count_);
 }
 
-engine::state::state(engine_listener& l, const acd_model& m, std::uint64_t random_seed)
-    : listener(l), model(m), random(random_seed) {
+engine::state::state(engine_listener& l, const acd_model& model, std::uint64_t random_seed)
+    : listener(l), not_ready_reasons(model.not_ready_reasons) {
+  // Only the strategies that draw (random) use it, each from a seed of its own.
+  std::mt19937_64 random(random_seed);
   agents.resize(model.agents.size());
   for (std::size_t i = 0; i < model.agents.size(); ++i) {
     agents[i].settings = model.agents[i];
@@ -137,8 +140,8 @@ call_index engine::state::find_call(std::string_view id) const {
 }
 
 bool engine::state::is_reason(std::string_view reason) const {
-  return std::find(model.not_ready_reasons.begin(), model.not_ready_reasons.end(), reason) !=
-         model.not_ready_reasons.end();
+  return std::find(not_ready_reasons.begin(), not_ready_reasons.end(), reason) !=
+         not_ready_reasons.end();
 }
 
 engine::engine(engine_listener& listener, const acd_model& model, std::uint64_t random_seed) {
@@ -237,6 +240,15 @@ void engine::device_lost(std::string_view agent, instant now) {
   if (a == nullptr || a->state != agent_state::ringing) return;
   const auto call = state_->calls[a->call].id;
   (void)offer_failed(call, agent, offer_failure::unreachable, now);
+}
+
+void engine::device_registered(std::string_view agent, instant now) {
+  auto* a = state_->find_agent(agent);
+  if (a == nullptr || a->state != agent_state::not_ready ||
+      a->reason != to_string(offer_failure::unreachable)) {
+    return;
+  }
+  state_->become_ready(static_cast<agent_index>(a - state_->agents.data()), now);
 }
 
 boost::system::result<void> engine::enqueue(const call_request& request, instant now) {

@@ -2,10 +2,8 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <limits>
 #include <queue>
-#include <random>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -38,8 +36,7 @@ struct agent_record {
   agent_settings settings;
   agent_state state = agent_state::logged_out;
   std::string reason;
-  instant since{};
-  instant ready_since{};
+  instant since{};  ///< of the state: for a ready agent, when they became ready
   next_status next = next_status::none;
   std::string next_reason;
   std::vector<membership> queues;
@@ -78,11 +75,6 @@ class handle_time_window {
   void add(duration handle);
   /// The mean of the window, or `fallback` before the first call.
   duration mean(duration fallback) const;
-  void clear() {
-    count_ = 0;
-    next_ = 0;
-    total_ = duration{0};
-  }
 
  private:
   std::array<duration, capacity> values_{};
@@ -131,8 +123,8 @@ struct call_record {
   unsigned moves = 0;
   ranked_call place;
   call_phase phase = call_phase::waiting;
-  std::vector<agent_index> offered_to;
-  agent_index agent = no_index;
+  std::vector<agent_index> offered_to;  ///< whose devices ring for it now
+  agent_index agent = no_index;         ///< connected: who took it
   /// Bumped when the call leaves a queue or its ringing ends: older deadlines are stale.
   std::uint64_t queue_generation = 0;
   std::uint64_t ring_generation = 0;
@@ -155,7 +147,7 @@ struct engine::state {
   state(engine_listener& listener, const acd_model& model, std::uint64_t random_seed);
 
   engine_listener& listener;
-  acd_model model;
+  std::vector<std::string> not_ready_reasons;
   std::vector<detail::agent_record> agents;
   std::vector<detail::queue_record> queues;
   std::vector<detail::call_record> calls;
@@ -165,7 +157,6 @@ struct engine::state {
   std::unordered_map<std::string, detail::call_index> call_by_id;
   std::priority_queue<detail::deadline, std::vector<detail::deadline>, std::greater<>> deadlines;
   std::uint64_t next_sequence = 0;
-  std::mt19937_64 random;
 
   // Lookups.
   detail::agent_record* find_agent(std::string_view id);
@@ -194,6 +185,9 @@ struct engine::state {
   /// (so a released agent may take it again if it is still their best), then the agents go
   /// where they go, then the call is routed.
   void end_offers(detail::call_index c, std::vector<released> who, bool tell_call, instant now);
+  /// The offer_withdrawn events of `c` for `who`, saying why.
+  void emit_withdrawn(detail::call_index c, const std::vector<released>& who, std::string_view why,
+                      instant now);
 
   // Calls (call_states.cpp).
   detail::call_index new_call(const std::string& id);

@@ -114,8 +114,6 @@ class acd_category_impl final : public boost::system::error_category {
         return "the call is not in a queue";
       case acd_errc::unknown_reason:
         return "not a configured not-ready reason";
-      case acd_errc::not_logged_in:
-        return "the agent is not logged in";
       case acd_errc::not_in_wrap_up:
         return "the agent is not in wrap-up";
       case acd_errc::already_queued:

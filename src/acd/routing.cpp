@@ -11,7 +11,7 @@ using namespace detail;
 agent_facts engine::state::facts(const agent_record& agent, const membership& m) const {
   return agent_facts{
       .ready_since_ms =
-          std::chrono::duration_cast<duration>(agent.ready_since.time_since_epoch()).count(),
+          std::chrono::duration_cast<duration>(agent.since.time_since_epoch()).count(),
       .calls_today = agent.calls_today,
       .talk_today_ms = agent.talk_today.count(),
       .skill_score = m.skill_score,

@@ -20,7 +20,7 @@ using ready_set = std::set<ranked_agent>;
 
 /// What a strategy may know of an agent when ranking them for a queue.
 struct agent_facts {
-  std::int64_t ready_since_ms = 0;  ///< when they last became ready
+  std::int64_t ready_since_ms = 0;  ///< when they last became ready (their state's start)
   std::int64_t calls_today = 0;
   std::int64_t talk_today_ms = 0;
   std::int64_t skill_score = 0;  ///< their levels in the queue's skills, summed

@@ -204,8 +204,8 @@ void engine::reconcile(const std::function<bool(std::string_view call)>& alive, 
     if (!call.in_use) continue;
     const auto id = call.id;
     const auto queue = state_->queues[call.queue].settings.name;
-    std::vector<agent_index> stuck = call.offered_to;
     const bool connected = call.phase == call_phase::connected;
+    const auto stuck = connected ? std::vector<agent_index>{call.agent} : call.offered_to;
     if (connected) {
       state_->complete(c, "lost", now);
     } else {

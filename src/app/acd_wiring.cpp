@@ -1,5 +1,7 @@
 #include "acd_wiring.hpp"
 
+#include "time_text.hpp"
+
 namespace callcenterd::app {
 
 void acd_router::enqueue(const std::string& call_uuid, const std::string& queue, int priority) {
@@ -38,9 +40,9 @@ void acd_router::place_of(const std::string& call_uuid,
   });
 }
 
-store::event acd_event_record(const acd::acd_event& event,
-                              std::chrono::system_clock::time_point at) {
+store::event acd_event_record(const acd::acd_event& event) {
   using kind = acd::acd_event::kind;
+  const auto at = wall_time_of(event.at);
   nlohmann::json payload{
       {"at_ms",
        std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count()}};

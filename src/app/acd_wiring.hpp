@@ -28,8 +28,8 @@ class acd_router final : public call::queue_router {
 };
 
 /// An ACD event as the event log keeps it: kind `queue.*` or `agent.*`, correlated by the call's
-/// UUID (or the agent's id for agent events without a call).
-store::event acd_event_record(const acd::acd_event& event,
-                              std::chrono::system_clock::time_point at);
+/// UUID (or the agent's id for agent events without a call), with the wall-clock time of the
+/// ACD's monotonic one.
+store::event acd_event_record(const acd::acd_event& event);
 
 }  // namespace callcenterd::app

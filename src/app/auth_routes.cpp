@@ -26,10 +26,8 @@ void register_auth_routes(api::router& router, auth_service& auth) {
               http::status::bad_request, "bad_request",
               "username must be 1 to 64 characters, password at most 1024");
         }
-        // Per-source throttling waits for the peer's address to reach handlers; per user name it
-        // applies now.
         // Made, then awaited: GCC 12 mishandles temporaries in a full expression that co_awaits.
-        auto signing_in = auth.login(std::move(username), std::move(password), std::string());
+        auto signing_in = auth.login(std::move(username), std::move(password));
         const auto result = co_await std::move(signing_in);
         using kind = auth_service::login_result::kind;
         switch (result.what) {

@@ -1,16 +1,17 @@
 // Logins and sessions: argon2id verification and session rows on the database pool, the
-// sessions in use cached in memory, failed logins throttled per user name and per source.
+// sessions in use cached in memory, failed logins throttled per user name.
 #include "auth_service.hpp"
 
 #include <argon2.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <pqxx/pqxx>
+
+#include "callcenterd/core/encoding.hpp"
 
 namespace callcenterd::app {
 
@@ -26,44 +27,13 @@ constexpr const char* decoy_hash =
     "$argon2id$v=19$m=65536,t=3,p=1$ZGVjb3ktc2FsdC0xNmJ5dA$"
     "j3ur4FHjgT5NnGpJF/go6uL0xf0Y8/yxDXa1mjAgcOE";
 
-std::string hex(const unsigned char* bytes, std::size_t size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(digits[bytes[i] >> 4U]);
-    out.push_back(digits[bytes[i] & 0xFU]);
-  }
-  return out;
-}
-
-std::string sha256_hex(std::string_view text) {
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
-  return hex(digest.data(), digest.size());
-}
-
 /// 32 random bytes as unpadded base64url: 43 characters.
 std::string new_token() {
   std::array<unsigned char, 32> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     throw std::runtime_error("no randomness for a session token");
   }
-  static constexpr char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (const auto b : bytes) {
-    buffer = (buffer << 8U) | b;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(alphabet[(buffer >> static_cast<unsigned>(bits)) & 0x3FU]);
-    }
-  }
-  if (bits > 0) out.push_back(alphabet[(buffer << static_cast<unsigned>(6 - bits)) & 0x3FU]);
-  return out;
+  return core::base64url_encode(bytes);
 }
 
 std::optional<std::string> bearer_token(std::string_view authorization) {
@@ -101,7 +71,7 @@ struct login_row {
 
 login_row blocking_login(pqxx::connection& connection, const std::string& username,
                          const std::string& password, const std::string& token_hash,
-                         std::chrono::seconds lifetime, const std::string& source) {
+                         std::chrono::seconds lifetime) {
   pqxx::work tx(connection);
   const auto rows = tx.exec_params(
       "SELECT id::text, display_name, role, coalesce(password_hash, ''), disabled FROM users "
@@ -123,9 +93,9 @@ login_row blocking_login(pqxx::connection& connection, const std::string& userna
                       .teams = blocking_teams(tx, rows[0][0].as<std::string>())};
   out.expires_at = system_clock::now() + lifetime;
   tx.exec_params(
-      "INSERT INTO sessions (token_sha256, user_id, expires_at, source) "
-      "VALUES (decode($1, 'hex'), $2::uuid, now() + make_interval(secs => $3), $4)",
-      token_hash, out.who.user_id, static_cast<double>(lifetime.count()), source);
+      "INSERT INTO sessions (token_sha256, user_id, expires_at) "
+      "VALUES (decode($1, 'hex'), $2::uuid, now() + make_interval(secs => $3))",
+      token_hash, out.who.user_id, static_cast<double>(lifetime.count()));
   tx.commit();
   return out;
 }
@@ -171,8 +141,8 @@ std::string_view to_string(user_role role) {
 auth_service::auth_service(store::db_pool& pool, auth_settings settings)
     : pool_(pool), settings_(settings) {}
 
-bool auth_service::throttled(const std::string& key, steady_clock::time_point now) {
-  auto found = failures_.find(key);
+bool auth_service::throttled(const std::string& username, steady_clock::time_point now) {
+  auto found = failures_.find(username);
   if (found == failures_.end()) return false;
   auto& times = found->second;
   while (!times.empty() && now - times.front() > settings_.failure_window) times.pop_front();
@@ -183,7 +153,7 @@ bool auth_service::throttled(const std::string& key, steady_clock::time_point no
   return times.size() >= settings_.max_failures;
 }
 
-void auth_service::note_failure(const std::string& key, steady_clock::time_point now) {
+void auth_service::note_failure(const std::string& username, steady_clock::time_point now) {
   // Names an attacker makes up must not grow the map without bound: past a size, entries whose
   // last failure is out of the window go.
   constexpr std::size_t prune_above = 10000;
@@ -192,33 +162,29 @@ void auth_service::note_failure(const std::string& key, steady_clock::time_point
       return entry.second.empty() || now - entry.second.back() > settings_.failure_window;
     });
   }
-  auto& times = failures_[key];
+  auto& times = failures_[username];
   times.push_back(now);
-  // Bounded whatever an attacker sends: only the window's worth is kept per key.
+  // Bounded whatever an attacker sends: only the window's worth is kept per name.
   while (times.size() > settings_.max_failures) times.pop_front();
 }
 
 asio::awaitable<auth_service::login_result> auth_service::login(std::string username,
-                                                                std::string password,
-                                                                std::string source) {
-  const auto user_key = "user:" + username;
-  const auto source_key = "source:" + source;
+                                                                std::string password) {
   {
     const std::lock_guard lock(mutex_);
-    const auto now = steady_clock::now();
-    if (throttled(user_key, now) || (!source.empty() && throttled(source_key, now))) {
+    if (throttled(username, steady_clock::now())) {
       co_return login_result{.what = login_result::kind::throttled};
     }
   }
   auto token = new_token();
-  const auto token_hash = sha256_hex(token);
+  const auto token_hash = core::sha256_hex(token);
   const auto lifetime = settings_.lifetime;
   // Each job and awaitable is made in a statement of its own: GCC 12 mishandles temporaries in
   // a full expression that co_awaits.
   std::function<login_row(pqxx::connection&)> job = [username, password = std::move(password),
-                                                     token_hash, lifetime,
-                                                     source](pqxx::connection& connection) {
-    return blocking_login(connection, username, password, token_hash, lifetime, source);
+                                                     token_hash,
+                                                     lifetime](pqxx::connection& connection) {
+    return blocking_login(connection, username, password, token_hash, lifetime);
   };
   auto running = pool_.async_run<login_row>(std::move(job), asio::as_tuple(asio::use_awaitable));
   auto [ec, row] = co_await std::move(running);
@@ -229,11 +195,10 @@ asio::awaitable<auth_service::login_result> auth_service::login(std::string user
   const std::lock_guard lock(mutex_);
   const auto now = steady_clock::now();
   if (!row.verified) {
-    note_failure(user_key, now);
-    if (!source.empty()) note_failure(source_key, now);
+    note_failure(username, now);
     co_return login_result{.what = login_result::kind::bad_credentials};
   }
-  failures_.erase(user_key);
+  failures_.erase(username);
   sessions_[token_hash] =
       cached_session{.who = row.who, .expires_at = row.expires_at, .last_used = now};
   co_return login_result{.what = login_result::kind::signed_in,
@@ -245,7 +210,7 @@ asio::awaitable<auth_service::login_result> auth_service::login(std::string user
 asio::awaitable<std::optional<principal>> auth_service::authenticate(std::string authorization) {
   const auto token = bearer_token(authorization);
   if (!token) co_return std::nullopt;
-  const auto token_hash = sha256_hex(*token);
+  const auto token_hash = core::sha256_hex(*token);
   {
     const std::lock_guard lock(mutex_);
     auto found = sessions_.find(token_hash);
@@ -279,7 +244,7 @@ asio::awaitable<std::optional<principal>> auth_service::authenticate(std::string
 asio::awaitable<bool> auth_service::logout(std::string authorization) {
   const auto token = bearer_token(authorization);
   if (!token) co_return false;
-  const auto token_hash = sha256_hex(*token);
+  const auto token_hash = core::sha256_hex(*token);
   {
     const std::lock_guard lock(mutex_);
     sessions_.erase(token_hash);

@@ -28,8 +28,8 @@ struct principal {
 struct auth_settings {
   std::chrono::seconds lifetime{std::chrono::hours(12)};
   std::chrono::seconds idle_timeout{std::chrono::minutes(30)};
-  /// Failed logins per user name, and per source address, within the window before further
-  /// attempts are refused without a look at the password.
+  /// Failed logins per user name within the window before further attempts are refused
+  /// without a look at the password.
   unsigned max_failures = 5;
   std::chrono::seconds failure_window{std::chrono::minutes(5)};
 };
@@ -50,8 +50,7 @@ class auth_service {
     principal who{};
     std::chrono::system_clock::time_point expires_at{};
   };
-  boost::asio::awaitable<login_result> login(std::string username, std::string password,
-                                             std::string source);
+  boost::asio::awaitable<login_result> login(std::string username, std::string password);
   /// The principal of an `Authorization: Bearer <token>` value, if the session is valid.
   boost::asio::awaitable<std::optional<principal>> authenticate(std::string authorization);
   /// Ends the session of `authorization`; false when there was none.
@@ -63,13 +62,14 @@ class auth_service {
     std::chrono::system_clock::time_point expires_at;
     std::chrono::steady_clock::time_point last_used;
   };
-  bool throttled(const std::string& key, std::chrono::steady_clock::time_point now);
-  void note_failure(const std::string& key, std::chrono::steady_clock::time_point now);
+  bool throttled(const std::string& username, std::chrono::steady_clock::time_point now);
+  void note_failure(const std::string& username, std::chrono::steady_clock::time_point now);
 
   store::db_pool& pool_;
   auth_settings settings_;
   std::mutex mutex_;
   std::map<std::string, cached_session, std::less<>> sessions_;  ///< by token SHA-256 (hex)
+  /// Recent failed logins by user name.
   std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> failures_;
 };
 

@@ -165,8 +165,8 @@ class daemon {
                         const acd::exit_target& target) {
       sip_->calls().leave_queue(call, target);
     };
-    hooks.record = [this](const acd::acd_event& event, std::chrono::system_clock::time_point at) {
-      events_->append(acd_event_record(event, at));
+    hooks.record = [this](const acd::acd_event& event) {
+      events_->append(acd_event_record(event));
     };
     hooks.call_alive = [this](const std::string& call) { return sip_->calls().has_call(call); };
     return hooks;
@@ -188,13 +188,7 @@ class daemon {
     if (back.empty() && gone.empty()) return;
     acd_.run(
         [back = std::move(back), gone = std::move(gone)](acd::engine& engine, acd::instant now) {
-          for (const auto& id : back) {
-            const auto agent = engine.agent(id);
-            if (agent && agent->state == acd::agent_state::not_ready &&
-                agent->reason == "unreachable") {
-              (void)engine.set_ready(id, now);
-            }
-          }
+          for (const auto& id : back) engine.device_registered(id, now);
           for (const auto& id : gone) engine.device_lost(id, now);
         });
   }
@@ -217,15 +211,15 @@ class daemon {
     // not change while the daemon runs.
     std::map<std::string, call::queue_treatment, std::less<>> treatments;
     for (const auto& queue : settings_.acd.queues) {
-      treatments.emplace(queue.name,
-                         call::queue_treatment{.music = media_->hold_class(queue.hold_class),
-                                               .announce_every = queue.announce_every,
-                                               .announce_position = queue.announce_position,
-                                               .announce_wait = queue.announce_wait,
-                                               .language = queue.announce_language == "zh"
-                                                               ? media::speech_language::mandarin
-                                                               : media::speech_language::english,
-                                               .record = queue.record});
+      treatments.emplace(
+          queue.name,
+          call::queue_treatment{.music = media_->hold_class(queue.hold_class),
+                                .announce_every = queue.announce_every,
+                                .announce_position = queue.announce_position,
+                                .announce_wait = queue.announce_wait,
+                                .language = media::parse_speech_language(queue.announce_language)
+                                                .value_or(media::speech_language::english),
+                                .record = queue.record});
     }
     out.queue_treatment_of = [treatments = std::move(treatments)](const std::string& queue) {
       const auto found = treatments.find(queue);

@@ -2,15 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include <array>
 #include <boost/asio/ip/address.hpp>
 #include <chrono>
-#include <ctime>
 #include <stdexcept>
 
 #include "callcenterd/media/tones.hpp"
 #include "callcenterd/media/wav.hpp"
 #include "sip_settings_mapping.hpp"
+#include "time_text.hpp"
 
 namespace callcenterd::app {
 
@@ -50,19 +49,6 @@ std::shared_ptr<const media::prompt> blocking_load_prompt(const std::filesystem:
   return media::prompt::from_samples(std::move(wav.samples));
 }
 
-// YYYY-MM-DDTHH:MM:SS.mmmZ, which PostgreSQL reads as a timestamptz.
-std::string utc_timestamp(std::chrono::system_clock::time_point at) {
-  const auto millis = std::chrono::floor<std::chrono::milliseconds>(at);
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(millis);
-  const std::time_t t = std::chrono::system_clock::to_time_t(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::array<char, 40> text{};
-  const auto n = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%S", &tm);
-  return std::string(text.data(), n) +
-         fmt::format(".{:03}Z", static_cast<int>((millis - seconds).count()));
-}
-
 nlohmann::json quality_json(const media::leg_quality& quality) {
   nlohmann::json out = {
       {"loss", quality.loss_fraction}, {"jitter_ms", quality.jitter_ms}, {"mos", quality.mos}};
@@ -81,7 +67,7 @@ store::event recording_event(const call::recording_entry& entry) {
       {"sip_call_id", entry.sip_call_id},
       {"caller", entry.caller},
       {"agent", entry.agent},
-      {"started_at", utc_timestamp(result.start)},
+      {"started_at", iso_utc(result.start)},
       {"duration_ms", result.duration.count()},
       {"size_bytes", result.size_bytes},
       {"path", result.path.string()},

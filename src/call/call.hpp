@@ -219,8 +219,10 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   friend class flow_link;
   /// Answers the caller and starts the flow target_.name.
   void start_flow();
-  /// Runs flow `name` for the answered caller, in place of any flow it was in.
-  void run_flow(const std::string& name);
+  /// The flow set in force, if it has flow `name` (logged when it has not).
+  std::shared_ptr<const ivr::flow_set> flow_set_with(const std::string& name) const;
+  /// Runs flow `name` of `flows` for the answered caller, in place of any flow it was in.
+  void run_flow(const std::string& name, std::shared_ptr<const ivr::flow_set> flows);
   /// Answers the caller and hands it to the queue target_.name (a DID that names a queue).
   void start_queue();
   /// Rings what a flow (or a queue DID) hands the caller to, while the caller hears music
@@ -239,6 +241,8 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   void agent_failed(int status);
   /// Tells the ACD the call is over: the caller left, or the agent's part ended.
   void leave_acd();
+  /// In a queue, not yet connected to an agent, and still there.
+  bool waits_in_queue() const;
   /// Plays the waiting music of the call's queue, looped.
   void play_queue_music();
   /// Arms the next announcement of the caller's place, if the queue makes them.
@@ -272,16 +276,26 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   sip::sip_message make_invite(leg& to, const sip::sip_uri& target, const party& from,
                                std::string body);
   std::string contact_for(const sip::flow& path) const;
-  /// A client callback that runs `handler(*this, event)` on the call's strand while the call
-  /// lives. It holds the call weakly: a client INVITE transaction keeps its callback 32 s
-  /// after the 2xx (RFC 6026 Accepted), and the whole call with it would outlive the hang-up.
-  template <class Handler>
-  sip::client_callback on_strand(Handler handler) {
-    return [weak = weak_from_this(), handler](const sip::client_event& event) {
+  /// A callback for work done elsewhere (a SIP client transaction, speech, the database, the
+  /// ACD), callable from any thread: it runs `handler(*this, result)` on the call's strand
+  /// while the call lives. It holds the call weakly: a client INVITE transaction keeps its
+  /// callback 32 s after the 2xx (RFC 6026 Accepted), and the whole call with it would outlive
+  /// the hang-up.
+  template <class Result, class Handler>
+  std::function<void(Result)> back_on_strand(Handler handler) {
+    return [weak = weak_from_this(), handler](Result result) {
       auto self = weak.lock();
       if (!self) return;  // the call has ended and nobody holds it any more
-      boost::asio::post(self->strand_, [self, handler, event] { handler(*self, event); });
+      boost::asio::post(
+          self->strand_,
+          [self, handler, result = std::decay_t<Result>(std::move(result))]() mutable {
+            handler(*self, std::move(result));
+          });
     };
+  }
+  template <class Handler>
+  sip::client_callback on_strand(Handler handler) {
+    return back_on_strand<const sip::client_event&>(std::move(handler));
   }
 
   std::shared_ptr<call_context> context_;

@@ -14,13 +14,9 @@ namespace asio = boost::asio;
 
 template <class Result, class Report>
 std::function<void(Result)> flow_link::reply_to_flow(Report report) const {
-  return [weak = owner_.weak_from_this(), report](Result result) {
-    auto self = weak.lock();
-    if (!self) return;
-    asio::post(self->strand_, [self, report, result = std::move(result)]() mutable {
-      if (self->flow_) report(*self->flow_, std::move(result));
-    });
-  };
+  return owner_.back_on_strand<Result>([report](call& self, Result result) {
+    if (self.flow_) report(*self.flow_, std::move(result));
+  });
 }
 
 bool flow_link::play(const std::shared_ptr<const media::prompt>& audio, bool interruptible) {
@@ -97,27 +93,26 @@ void flow_link::record_step(const ivr::flow_step& step) {
   if (owner_.context_->flows.record_step) owner_.context_->flows.record_step(owner_.uuid_, step);
 }
 
-void call::start_flow() {
+std::shared_ptr<const ivr::flow_set> call::flow_set_with(const std::string& name) const {
   auto flows = context_->flows.current_flows ? context_->flows.current_flows() : nullptr;
-  if (!flows || flows->find(target_.name) == nullptr) {
-    // The loader checks every DID's flow; only a set swapped under a running daemon without
-    // it (a bug) gets here.
-    spdlog::error("call {}: flow {} is not in the flow set in force", caller_call_id(),
-                  target_.name);
+  if (flows && flows->find(name) != nullptr) return flows;
+  spdlog::error("call {}: flow {} is not in the flow set in force", caller_call_id(), name);
+  return nullptr;
+}
+
+void call::start_flow() {
+  // The loader checks every DID's flow; only a set swapped under a running daemon without it
+  // (a bug) lacks it.
+  auto flows = flow_set_with(target_.name);
+  if (!flows) {
     refuse_caller(500, "Flow Missing");
     return;
   }
   if (!answer_locally()) return;
-  run_flow(target_.name);
+  run_flow(target_.name, std::move(flows));
 }
 
-void call::run_flow(const std::string& name) {
-  auto flows = context_->flows.current_flows ? context_->flows.current_flows() : nullptr;
-  if (!flows || flows->find(name) == nullptr) {
-    spdlog::error("call {}: flow {} is not in the flow set in force", caller_call_id(), name);
-    hang_up(500, "Flow Missing");
-    return;
-  }
+void call::run_flow(const std::string& name, std::shared_ptr<const ivr::flow_set> flows) {
   count(context_->flows_started);
   spdlog::info("call {}: runs flow {} (flow set version {})", caller_call_id(), name,
                flows->version());

@@ -139,12 +139,10 @@ void call_manager::on_stray_response(const sip::received_message& response) {
 
 void call_manager::offer_to_agent(const std::string& call_uuid, const std::string& agent,
                                   const std::string& extension) {
-  auto owner = context_->index.find_uuid(call_uuid);
-  if (!owner) {
-    if (context_->flows.queues != nullptr) context_->flows.queues->caller_left(call_uuid);
-    return;
+  // A call gone from the index has told the ACD already (call::leave_acd, on its way out).
+  if (auto owner = context_->index.find_uuid(call_uuid)) {
+    post_to(owner, [agent, extension](detail::call& c) { c.offer_to_agent(agent, extension); });
   }
-  post_to(owner, [agent, extension](detail::call& c) { c.offer_to_agent(agent, extension); });
 }
 
 void call_manager::withdraw_offer(const std::string& call_uuid, const std::string& agent) {

@@ -11,9 +11,9 @@
 
 namespace callcenterd::call::detail {
 
-namespace asio = boost::asio;
-
 namespace {
+
+using speech_result = boost::system::result<std::shared_ptr<const media::prompt>>;
 
 acd::offer_failure failure_of(int status) {
   // Busy and decline are the agent's (or their phone's) own refusal; everything else (no
@@ -52,8 +52,12 @@ void call::play_queue_music() {
   media_->play(leg_side::caller, music, true, false);
 }
 
+bool call::waits_in_queue() const {
+  return queued_ && !queued_->connected && !finished_ && !caller_.ended;
+}
+
 void call::schedule_announcement() {
-  if (!queued_ || queued_->connected || queued_->treatment.announce_every.count() <= 0) return;
+  if (!waits_in_queue() || queued_->treatment.announce_every.count() <= 0) return;
   queue_timer_.expires_after(queued_->treatment.announce_every);
   queue_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     if (ec) return;
@@ -62,22 +66,16 @@ void call::schedule_announcement() {
 }
 
 void call::announce_place() {
-  if (!queued_ || queued_->connected || finished_ || caller_.ended) return;
-  context_->flows.queues->place_of(uuid_, [weak =
-                                               weak_from_this()](std::optional<queue_place> place) {
-    auto self = weak.lock();
-    if (!self) return;
-    asio::post(self->strand_, [self, place] {
-      if (!self->queued_ || self->queued_->connected || self->finished_ || self->caller_.ended) {
-        return;
-      }
-      if (place) {
-        self->say_place(*place);
-      } else {
-        self->schedule_announcement();
-      }
-    });
-  });
+  if (!waits_in_queue()) return;
+  context_->flows.queues->place_of(uuid_, back_on_strand<std::optional<queue_place>>(
+                                              [](call& self, std::optional<queue_place> place) {
+                                                if (!self.waits_in_queue()) return;
+                                                if (place) {
+                                                  self.say_place(*place);
+                                                } else {
+                                                  self.schedule_announcement();
+                                                }
+                                              }));
 }
 
 void call::say_place(const queue_place& place) {
@@ -87,31 +85,23 @@ void call::say_place(const queue_place& place) {
     schedule_announcement();
     return;
   }
-  speech->render(
-      text, queued_->treatment.language,
-      [weak = weak_from_this()](boost::system::result<std::shared_ptr<const media::prompt>> said) {
-        auto self = weak.lock();
-        if (!self) return;
-        asio::post(self->strand_, [self, said = std::move(said)] {
-          if (!self->queued_ || self->queued_->connected || self->finished_ ||
-              self->caller_.ended) {
-            return;
-          }
-          // The music stops for the announcement (its own end comes first, not counted as
-          // the announcement's) and resumes after it.
-          if (said && *said && self->media_->play(leg_side::caller, *said, false, false)) {
-            self->queued_->announcing = true;
-          } else {
-            self->schedule_announcement();
-          }
-        });
-      });
+  speech->render(text, queued_->treatment.language,
+                 back_on_strand<speech_result>([](call& self, speech_result said) {
+                   if (!self.waits_in_queue()) return;
+                   // The music stops for the announcement (its own end comes first, not
+                   // counted as the announcement's) and resumes after it.
+                   if (said && *said && self.media_->play(leg_side::caller, *said, false, false)) {
+                     self.queued_->announcing = true;
+                   } else {
+                     self.schedule_announcement();
+                   }
+                 }));
 }
 
 bool call::announcement_done(bool interrupted) {
   if (!queued_ || !queued_->announcing) return false;
   queued_->announcing = false;
-  if (queued_->connected || finished_ || caller_.ended) return true;
+  if (!waits_in_queue()) return true;
   // Played out or cut short while the caller still waits: the music again either way.
   (void)interrupted;
   play_queue_music();
@@ -121,11 +111,8 @@ bool call::announcement_done(bool interrupted) {
 
 void call::offer_to_agent(const std::string& agent, const std::string& extension) {
   auto* router = context_->flows.queues;
-  if (!queued_ || queued_->connected || finished_ || caller_.ended) {
-    // Gone from the queue meanwhile: the ACD heard (or hears) that on its own.
-    if (!queued_ && router != nullptr) router->caller_left(uuid_);
-    return;
-  }
+  // Gone from the queue meanwhile: the ACD heard that from leave_acd() or sent it away itself.
+  if (!waits_in_queue()) return;
   if (!queued_->agent.empty() && callee_ && !callee_->ended) {
     // One device rings for a call at a time.
     router->offer_failed(uuid_, agent, acd::offer_failure::unreachable);
@@ -172,23 +159,19 @@ void call::confirm_agent(const sip::received_message& response) {
   const auto attempt = attempt_;
   auto body = response.message.body();
   context_->flows.queues->offer_answered(
-      uuid_, agent, [weak = weak_from_this(), attempt, body = std::move(body)](bool taken) {
-        auto self = weak.lock();
-        if (!self) return;
-        asio::post(self->strand_, [self, attempt, taken, body] {
-          if (attempt != self->attempt_ || !self->callee_) return;
-          if (!taken || !self->queued_ || self->finished_ || self->caller_.ended) {
-            // The offer was withdrawn as the agent answered (ring timeout, caller gone).
-            self->send_bye(*self->callee_);
-            if (self->queued_) self->queued_->agent.clear();
-            self->finish_if_done();
-            return;
-          }
-          self->queued_->connected = true;
-          self->queue_timer_.cancel();
-          self->bridge_callee(body);
-        });
-      });
+      uuid_, agent, back_on_strand<bool>([attempt, body = std::move(body)](call& self, bool taken) {
+        if (attempt != self.attempt_ || !self.callee_) return;
+        if (!taken || !self.waits_in_queue()) {
+          // The offer was withdrawn as the agent answered (ring timeout, caller gone).
+          self.send_bye(*self.callee_);
+          if (self.queued_) self.queued_->agent.clear();
+          self.finish_if_done();
+          return;
+        }
+        self.queued_->connected = true;
+        self.queue_timer_.cancel();
+        self.bridge_callee(body);
+      }));
 }
 
 void call::agent_failed(int status) {
@@ -205,17 +188,23 @@ void call::agent_failed(int status) {
 }
 
 void call::leave_queue(const acd::exit_target& target) {
-  if (!queued_ || queued_->connected || finished_ || caller_.ended) return;
+  if (!waits_in_queue()) return;
   const auto queue = queued_->queue;
   queued_.reset();  // the ACD has forgotten the call
   queue_timer_.cancel();
   media_->stop_playing(leg_side::caller);
   switch (target.what) {
-    case acd::exit_target::kind::flow:
+    case acd::exit_target::kind::flow: {
       spdlog::info("call {}: leaves queue {} for flow {}", caller_call_id(), queue, target.name);
+      auto flows = flow_set_with(target.name);
+      if (!flows) {
+        hang_up(500, "Flow Missing");
+        return;
+      }
       connecting_ = false;
-      run_flow(target.name);
+      run_flow(target.name, std::move(flows));
       return;
+    }
     case acd::exit_target::kind::extension:
       spdlog::info("call {}: leaves queue {} for extension {}", caller_call_id(), queue,
                    target.name);
@@ -240,16 +229,12 @@ void call::leave_queue(const acd::exit_target& target) {
                                    [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
   speech->render(
       target.message, chinese ? media::speech_language::mandarin : media::speech_language::english,
-      [weak = weak_from_this()](boost::system::result<std::shared_ptr<const media::prompt>> said) {
-        auto self = weak.lock();
-        if (!self) return;
-        asio::post(self->strand_, [self, said = std::move(said)] {
-          if (self->finished_ || self->caller_.ended) return;
-          self->target_.what = call_target::kind::announcement;
-          self->greeting_ = said && self->media_->play(leg_side::caller, *said, false, false);
-          if (!self->greeting_) self->hang_up(200, {});
-        });
-      });
+      back_on_strand<speech_result>([](call& self, speech_result said) {
+        if (self.finished_ || self.caller_.ended) return;
+        self.target_.what = call_target::kind::announcement;
+        self.greeting_ = said && self.media_->play(leg_side::caller, *said, false, false);
+        if (!self.greeting_) self.hang_up(200, {});
+      }));
 }
 
 void call::leave_acd() {

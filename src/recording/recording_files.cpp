@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "callcenterd/core/encoding.hpp"
 #include "callcenterd/core/logging.hpp"
 #include "writer_core.hpp"
 
@@ -42,17 +43,6 @@ std::string describe(std::string_view action, const std::filesystem::path& path,
 
 boost::system::error_code errno_code(int value) {
   return {value, boost::system::system_category()};
-}
-
-std::string hex(const unsigned char* data, unsigned int size) {
-  static constexpr std::string_view digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(std::size_t{size} * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    out.push_back(digits[data[i] >> 4U]);
-    out.push_back(digits[data[i] & 0xFU]);
-  }
-  return out;
 }
 
 }  // namespace
@@ -191,7 +181,7 @@ void writer_core::hash_step(const std::shared_ptr<recording_state>& state) {
     unsigned int size = 0;
     if (EVP_DigestFinal_ex(state->hash.get(), digest.data(), &size) == 1) {
       state->result.size_bytes = state->hashed_bytes;
-      state->result.sha256 = hex(digest.data(), size);
+      state->result.sha256 = core::to_hex({digest.data(), size});
     } else {
       fail(*state, "SHA-256 digest of " + state->path.string() + " failed");
     }

@@ -1,10 +1,9 @@
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <iterator>
 
+#include "callcenterd/core/encoding.hpp"
 #include "callcenterd/store/migrator.hpp"
 
 namespace callcenterd::store {
@@ -55,20 +54,6 @@ store_error order_migrations(std::vector<migration_file>& files) {
   return {};
 }
 
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(static_cast<std::size_t>(length) * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 0x0f]);
-  }
-  return out;
-}
-
 boost::system::result<std::vector<migration_file>, store_error> blocking_load_migrations(
     const std::filesystem::path& directory) {
   std::vector<migration_file> files;
@@ -93,7 +78,8 @@ boost::system::result<std::vector<migration_file>, store_error> blocking_load_mi
     if (!in || in.bad()) {
       return error(migration_errc::unreadable_file, "cannot read " + entry.path().string());
     }
-    files.push_back({parsed->version, parsed->name, entry.path(), sha256_hex(sql), std::move(sql)});
+    files.push_back(
+        {parsed->version, parsed->name, entry.path(), core::sha256_hex(sql), std::move(sql)});
   }
   if (auto failure = order_migrations(files)) return failure;
   return files;

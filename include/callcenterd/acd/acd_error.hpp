@@ -12,7 +12,6 @@ enum class acd_errc {
   unknown_queue,      ///< no queue with this name
   unknown_call,       ///< the call is not in a queue (or not offered to this agent)
   unknown_reason,     ///< a not-ready reason that is not in the configured list
-  not_logged_in,      ///< the agent must log in first
   not_in_wrap_up,     ///< ending wrap-up of an agent who is not in it
   already_queued,     ///< the call waits in a queue already
   offer_gone,         ///< an answer to an offer the ACD withdrew (timeout, caller left)

@@ -26,8 +26,8 @@ struct acd_service_hooks {
       offer;
   std::function<void(const std::string& call, const std::string& agent)> withdraw;
   std::function<void(const std::string& call, queue_outcome why, const exit_target& target)> exit;
-  /// Every event, with the wall-clock time it happened.
-  std::function<void(const acd_event& event, std::chrono::system_clock::time_point at)> record;
+  /// Every event (its time is the ACD's monotonic clock).
+  std::function<void(const acd_event& event)> record;
   /// Whether a call is still up, for the reconciler; empty: no reconciling.
   std::function<bool(const std::string& call)> call_alive;
 };
@@ -97,7 +97,7 @@ class acd_service {
   /// Calls the last reconciling round found missing.
   std::unordered_set<std::string> missing_before_;
   std::unique_ptr<engine> engine_;
-  acd_model model_;
+  std::vector<std::string> auto_login_;  ///< agents logged in at start()
   acd_service_settings settings_;
   boost::asio::steady_timer deadline_timer_;
   std::optional<instant> armed_for_;

@@ -139,6 +139,9 @@ class engine {
   boost::system::result<void> end_wrap_up(std::string_view agent, instant now);
   /// The agent's device is gone (unregistered): a ringing offer fails as unreachable.
   void device_lost(std::string_view agent, instant now);
+  /// A device registered for the agent: one the ACD set not ready as unreachable is ready
+  /// again (a reason the agent gave themself stands).
+  void device_registered(std::string_view agent, instant now);
 
   // Calls (the call layer).
   /// Joins the queue; a call that is refused (full, no agents) leaves through on_exit.

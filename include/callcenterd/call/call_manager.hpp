@@ -168,7 +168,7 @@ class call_manager final : public sip::dialog_handler {
   /// Calls still running; any thread.
   std::size_t active_calls() const;
   // The ACD's requests of queued calls, by the call's UUID; any thread, return at once. A call
-  // that is gone is reported to the router as a caller who left.
+  // that is gone told the router so on its way out, so they do nothing.
   /// Ring the agent's `extension` for the queued call.
   void offer_to_agent(const std::string& call_uuid, const std::string& agent,
                       const std::string& extension);

@@ -41,9 +41,6 @@ std::optional<migration_name> parse_migration_file_name(std::string_view file_na
 /// Sorts by version and checks that versions are unique and run 1, 2, 3, ... Pure.
 store_error order_migrations(std::vector<migration_file>& files);
 
-/// Lower-case hex sha256 of `bytes`. Pure.
-std::string sha256_hex(std::string_view bytes);
-
 /// Blocking: reads every migration in `directory` (hidden files and subdirectories are
 /// ignored, any other file with a bad name is an error) and returns them ordered and checked.
 boost::system::result<std::vector<migration_file>, store_error> blocking_load_migrations(

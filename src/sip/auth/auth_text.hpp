@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "callcenterd/core/encoding.hpp"
 #include "text.hpp"
 
 namespace callcenterd::sip::auth_detail {
@@ -21,11 +22,9 @@ using sip::detail::to_lower;
 /// True for bytes that may never appear in a header value we emit: CTLs other than HTAB.
 bool has_control_char(std::string_view text);
 
-std::string to_hex(const unsigned char* data, std::size_t size);
-
-/// RFC 4648 §5 alphabet, no padding.
-std::string base64url_encode(const std::vector<std::uint8_t>& bytes);
-/// Nullopt for characters outside the alphabet or an impossible length.
-std::optional<std::vector<std::uint8_t>> base64url_decode(std::string_view text);
+// Bytes as text: core's, which the rest of the daemon uses too.
+using core::base64url_decode;
+using core::base64url_encode;
+using core::to_hex;
 
 }  // namespace callcenterd::sip::auth_detail

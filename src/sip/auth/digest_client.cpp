@@ -26,7 +26,7 @@ int strength(digest_algorithm algorithm) { return algorithm == digest_algorithm:
 std::string nc_text(std::uint32_t nc) {
   std::array<unsigned char, 4> bytes{};
   for (int i = 0; i < 4; ++i) bytes[i] = static_cast<unsigned char>(nc >> (24 - 8 * i));
-  return auth_detail::to_hex(bytes.data(), bytes.size());
+  return auth_detail::to_hex(bytes);
 }
 
 }  // namespace
@@ -45,7 +45,7 @@ std::string random_cnonce() {
       bytes[8 + i] = static_cast<unsigned char>(count >> (8 * i));
     }
   }
-  return auth_detail::to_hex(bytes.data(), bytes.size());
+  return auth_detail::to_hex(bytes);
 }
 
 std::optional<std::size_t> pick_challenge(const std::vector<digest_challenge>& challenges) {

@@ -32,7 +32,7 @@ std::string hex_digest(digest_algorithm algorithm, std::string_view data) {
     spdlog::error("sip auth: OpenSSL cannot compute {}", algorithm_name(algorithm));
     return {};
   }
-  return auth_detail::to_hex(digest, length);
+  return auth_detail::to_hex({digest, length});
 }
 
 std::string compute_ha1(digest_algorithm algorithm, std::string_view username,

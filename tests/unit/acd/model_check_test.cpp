@@ -31,6 +31,7 @@ TEST(model_check_test, every_problem_is_named) {
   model.queues[0].when_full = {.what = exit_target::kind::flow};
   model.queues[0].service_level_target = 80;
   const auto problems = check_model(model);
+  ASSERT_FALSE(problems.empty());
   EXPECT_TRUE(mentions(problems, "agent 1001: skill support has level 11")) << problems[0];
   EXPECT_TRUE(mentions(problems, "agent 1001 is defined twice"));
   EXPECT_TRUE(mentions(problems, "skill a is named twice"));

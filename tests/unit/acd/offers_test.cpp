@@ -85,6 +85,18 @@ TEST_F(offers_test, a_device_that_unregisters_mid_ring_fails_the_offer) {
   EXPECT_EQ(last_offered_agent(), "b");
 }
 
+TEST_F(offers_test, a_device_that_registers_again_brings_back_only_an_unreachable_agent) {
+  enqueue("call1", "q");
+  engine_->device_lost("a", now_);
+  ASSERT_TRUE(engine_->set_not_ready("b", "lunch", now_));
+  engine_->device_registered("b", now_);
+  EXPECT_EQ(engine_->agent("b")->reason, "lunch");  // the agent's own reason stands
+  engine_->device_registered("a", now_);
+  EXPECT_EQ(state_of("a"), agent_state::ringing);  // ready, and the waiting call rings them
+  EXPECT_EQ(listener_.offered_agents("call1"), (std::vector<std::string>{"a", "b", "a"}));
+  engine_->device_registered("nobody", now_);
+}
+
 TEST_F(offers_test, a_caller_who_hangs_up_while_ringing_frees_the_agent) {
   enqueue("call1", "q");
   advance_to(5);

@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "callcenterd/core/encoding.hpp"
 #include "callcenterd/store/migrator.hpp"
 #include "support/temp_dir.hpp"
 
@@ -64,10 +65,6 @@ TEST(migration_order, refuses_gaps_including_a_missing_first) {
   EXPECT_FALSE(order_migrations(none));
 }
 
-TEST(migration_checksum, is_sha256_hex) {
-  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-}
-
 TEST(migration_load, reads_orders_and_checksums_the_files) {
   temp_dir dir;
   write_file(dir.path() / "0002_second.sql", "SELECT 2;");
@@ -79,7 +76,7 @@ TEST(migration_load, reads_orders_and_checksums_the_files) {
   ASSERT_EQ(files->size(), 2U);
   EXPECT_EQ((*files)[0].version, 1);
   EXPECT_EQ((*files)[0].sql, "abc");
-  EXPECT_EQ((*files)[0].checksum, sha256_hex("abc"));
+  EXPECT_EQ((*files)[0].checksum, core::sha256_hex("abc"));
   EXPECT_EQ((*files)[1].name, "second");
 }
 
