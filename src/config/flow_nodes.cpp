@@ -253,7 +253,7 @@ void read_flow_node(section_reader& in, flow_node_settings& out) {
 
 void read_flow(section_reader& in, flow_settings& out) {
   in.text("language", out.language, language_check);
-  if (in.required("start", "a flow needs start: node")) in.located_text("start", out.start);
+  if (in.required("start", "a flow needs start: node")) target(in, "start", out.start);
   if (!in.has("nodes")) in.fail("nodes", "a flow needs nodes");
   read_named(in, "nodes", "node", out.nodes, read_flow_node);
 }

@@ -78,7 +78,8 @@ class flow_compiler {
       }
       set_.targets_.emplace(&target, it->second);
     };
-    if (!flow.start.empty()) resolve(flow.start, "start");
+    // Always resolved, even when empty: start() relies on every flow having its target.
+    resolve(flow.start, "start");
     for (const auto& node : flow.nodes) {
       const auto parts = detail::parts_of(node);
       for (const auto* target : parts.targets) resolve(*target, "the target");

@@ -204,6 +204,14 @@ TEST(flow_files, a_flow_needs_a_start_and_nodes) {
   EXPECT_NE(result.errors()[1].reason.find("nodes"), std::string::npos);
 }
 
+// A tag with nothing after it ("start: !x") reads as an empty text: refused like any
+// other name that is not one (found by fuzzing; the compiler relied on a start).
+TEST(flow_files, an_empty_start_is_refused) {
+  const auto e = single_error("flows:\n  f:\n    start: !=a\n    nodes: {a: {hangup: }}\n");
+  EXPECT_EQ(e.key_path, "flows.f.start");
+  EXPECT_NE(e.reason.find("1 to 64 characters"), std::string::npos) << e.reason;
+}
+
 TEST(flow_files, the_same_flow_in_two_files_names_the_first) {
   const auto result =
       load_flow_texts({{"a.yaml", "flows:\n  f:\n    start: x\n    nodes: {x: {hangup: }}\n"},
