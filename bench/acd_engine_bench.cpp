@@ -32,7 +32,7 @@ class last_offer final : public acd::engine_listener {
     this->agent = agent.id;
     ++offers;
   }
-  void on_offer_withdrawn(const std::string&, const std::string&) override {}
+  void on_offer_withdrawn(const std::string&, const std::string&, std::string_view) override {}
   void on_exit(const std::string&, acd::queue_outcome, const acd::exit_target&) override {}
   void on_event(const acd::acd_event&) override { ++events; }
   std::string call;

@@ -20,8 +20,9 @@ class acd_service::hooks_listener final : public engine_listener {
                 const std::string& queue) override {
     if (hooks_.offer) hooks_.offer(call, agent, queue);
   }
-  void on_offer_withdrawn(const std::string& call, const std::string& agent) override {
-    if (hooks_.withdraw) hooks_.withdraw(call, agent);
+  void on_offer_withdrawn(const std::string& call, const std::string& agent,
+                          std::string_view why) override {
+    if (hooks_.withdraw) hooks_.withdraw(call, agent, why);
   }
   void on_exit(const std::string& call, queue_outcome why, const exit_target& target) override {
     if (hooks_.exit) hooks_.exit(call, why, target);

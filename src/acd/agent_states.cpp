@@ -26,6 +26,9 @@ void engine::state::change_state(agent_index a, agent_state to, std::string reas
   event.previous = previous;
   event.reason = agent.reason;
   std::tie(event.call, event.queue) = current_call(agent);
+  if (previous == agent_state::wrap_up) {
+    event.work = std::chrono::duration_cast<duration>(now - agent.wrap_up_started);
+  }
   emit(event);
 }
 
@@ -45,7 +48,7 @@ void engine::state::log_out_now(agent_index a, instant now) {
   agent.next_reason.clear();
   switch (agent.state) {
     case agent_state::ringing:
-      end_offers(agent.call, {{a, agent_state::logged_out, {}}}, true, now);
+      end_offers(agent.call, {{a, agent_state::logged_out, {}}}, true, "logged_out", now);
       return;
     case agent_state::ready:
       leave_ready(a);
@@ -112,12 +115,12 @@ void engine::state::emit_withdrawn(call_index c, const std::vector<released>& wh
 }
 
 void engine::state::end_offers(call_index c, std::vector<released> who, bool tell_call,
-                               instant now) {
+                               std::string_view why, instant now) {
   auto& call = calls[c];
   for (const auto& r : who) {
     std::erase(call.offered_to, r.agent);
     agents[r.agent].call = no_index;
-    if (tell_call) listener.on_offer_withdrawn(call.id, agents[r.agent].settings.id);
+    if (tell_call) listener.on_offer_withdrawn(call.id, agents[r.agent].settings.id, why);
   }
   if (call.offered_to.empty() && call.phase == call_phase::ringing) {
     ++call.ring_generation;

@@ -196,7 +196,7 @@ void engine::state::leave_queue(call_index c, queue_outcome why, const exit_targ
   if (!ringing.empty()) {
     emit_withdrawn(c, ringing, to_string(why), now);
     call.phase = call_phase::leaving;
-    end_offers(c, std::move(ringing), true, now);
+    end_offers(c, std::move(ringing), true, to_string(why), now);
   }
   if (why == queue_outcome::abandoned || why == queue_outcome::lost) {
     free_call(c);
@@ -244,7 +244,7 @@ void engine::state::offer_lapsed(call_index c, instant now) {
       who.push_back({a, agent_state::not_ready, reason});
     }
   }
-  end_offers(c, std::move(who), true, now);
+  end_offers(c, std::move(who), true, to_string(offer_failure::no_answer), now);
 }
 
 void engine::state::connect(call_index c, agent_index a, instant now) {
@@ -278,7 +278,7 @@ void engine::state::connect(call_index c, agent_index a, instant now) {
   change_state(a, agent_state::on_call, {}, now);
   if (!others.empty()) {
     emit_withdrawn(c, others, "answered elsewhere", now);
-    end_offers(c, std::move(others), true, now);
+    end_offers(c, std::move(others), true, "answered_elsewhere", now);
   }
 }
 
@@ -378,7 +378,7 @@ boost::system::result<void> engine::offer_failed(std::string_view call, std::str
   std::string reason = why == offer_failure::no_answer ? queue.settings.no_answer_reason
                                                        : std::string(to_string(why));
   const auto to = reason.empty() ? agent_state::ready : agent_state::not_ready;
-  state_->end_offers(c, {{index, to, std::move(reason)}}, false, now);
+  state_->end_offers(c, {{index, to, std::move(reason)}}, false, {}, now);
   return {};
 }
 

@@ -214,7 +214,7 @@ boost::system::result<void> engine::set_not_ready(std::string_view agent, std::s
       return {};
     case agent_state::ringing:
       state_->end_offers(a->call, {{index, agent_state::not_ready, std::string(reason)}}, true,
-                         now);
+                         "not_ready", now);
       return {};
     case agent_state::ready:
       state_->leave_ready(index);

@@ -184,7 +184,9 @@ struct engine::state {
   /// Ends the offers of `c` to `who`: the call goes back in line first when nobody else rings
   /// (so a released agent may take it again if it is still their best), then the agents go
   /// where they go, then the call is routed.
-  void end_offers(detail::call_index c, std::vector<released> who, bool tell_call, instant now);
+  /// `why` is what the call hears (on_offer_withdrawn) when `tell_call`.
+  void end_offers(detail::call_index c, std::vector<released> who, bool tell_call,
+                  std::string_view why, instant now);
   /// The offer_withdrawn events of `c` for `who`, saying why.
   void emit_withdrawn(detail::call_index c, const std::vector<released>& who, std::string_view why,
                       instant now);

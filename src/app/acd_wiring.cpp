@@ -54,6 +54,9 @@ store::event acd_event_record(const acd::acd_event& event) {
       payload["state"] = std::string(to_string(event.state));
       payload["previous"] = std::string(to_string(event.previous));
       if (!event.reason.empty()) payload["reason"] = event.reason;
+      if (event.previous == acd::agent_state::wrap_up) {
+        payload["after_call_work_ms"] = event.work.count();
+      }
       break;
     case kind::call_left:
       payload["outcome"] = std::string(to_string(event.outcome));

@@ -25,6 +25,7 @@
 #include "acd_wiring.hpp"
 #include "api_routes.hpp"
 #include "auth_service.hpp"
+#include "call_record_event.hpp"
 #include "callcenterd/api/http_server.hpp"
 #include "callcenterd/api/router.hpp"
 #include "callcenterd/api/service_routes.hpp"
@@ -155,15 +156,16 @@ class daemon {
   acd::acd_service_hooks acd_hooks() {
     acd::acd_service_hooks hooks;
     hooks.offer = [this](const std::string& call, const acd::agent_settings& agent,
-                         const std::string&) {
-      sip_->calls().offer_to_agent(call, agent.id, agent.extension);
+                         const std::string& queue) {
+      sip_->calls().offer_to_agent(call, agent.id, agent.extension, queue);
     };
-    hooks.withdraw = [this](const std::string& call, const std::string& agent) {
-      sip_->calls().withdraw_offer(call, agent);
+    hooks.withdraw = [this](const std::string& call, const std::string& agent,
+                            std::string_view why) {
+      sip_->calls().withdraw_offer(call, agent, why);
     };
-    hooks.exit = [this](const std::string& call, acd::queue_outcome,
+    hooks.exit = [this](const std::string& call, acd::queue_outcome why,
                         const acd::exit_target& target) {
-      sip_->calls().leave_queue(call, target);
+      sip_->calls().leave_queue(call, why, target);
     };
     hooks.record = [this](const acd::acd_event& event) {
       events_->append(acd_event_record(event));
@@ -201,6 +203,9 @@ class daemon {
     out.speech = &media_->speech();
     out.record_step = [this](const std::string& call_uuid, const ivr::flow_step& step) {
       events_->append(flow_step_event(call_uuid, step));
+    };
+    out.record_call = [this](const call::call_detail_record& record) {
+      events_->append(call_record_event(record));
     };
     out.lookup = [this](const config::query_settings& query, std::vector<ivr::value> parameters,
                         std::function<void(ivr::lookup_result)> done) {

@@ -28,7 +28,8 @@ call::call(std::shared_ptr<call_context> context, sip::received_message invite,
       ring_timer_(strand_),
       probe_timer_(strand_),
       flow_timer_(strand_),
-      queue_timer_(strand_) {
+      queue_timer_(strand_),
+      timeline_(wall_clock::now(), std::chrono::steady_clock::now()) {
   auto tag = sip::new_token();
   if (auto d = sip::dialog_from_request(invite, tag)) {
     caller_.dialog = std::move(*d);
@@ -45,9 +46,29 @@ call::call(std::shared_ptr<call_context> context, sip::received_message invite,
   media_->set_listener(this);
   media_->set_party(leg_side::caller, caller_party_.user);
   caller_.invite = std::move(invite.message);
+  auto& record = timeline_.header();
+  record.call = uuid_;
+  record.sip_call_id = caller_.dialog.call_id;
+  record.caller = caller_party_.user;
+  record.caller_name = caller_party_.display;
+  record.dialed = caller_.invite.request_uri().user;
 }
 
 call::~call() = default;
+
+std::string call::callee_party() const {
+  if (queued_ && !queued_->agent.empty()) return queued_->agent;
+  return target_.what == call_target::kind::trunk ? target_.number : target_.name;
+}
+
+std::string call::party_of(leg_side side) const {
+  return side == leg_side::caller ? std::string("caller") : callee_party();
+}
+
+void call::write_record() {
+  auto record = timeline_.finish(std::chrono::steady_clock::now());
+  if (context_->flows.record_call) context_->flows.record_call(record);
+}
 
 std::string call::contact_for(const sip::flow& path) const {
   std::string contact = "<sip:callcenterd@" + context_->stack.contact_host_port(path);
@@ -157,6 +178,7 @@ void call::on_dtmf(leg_side side, char key) {
 void call::answer_caller(std::string body) {
   respond(caller_invite_, caller_.invite, 200, {}, std::move(body));
   caller_.answered = true;
+  timeline_.caller_answered(std::chrono::steady_clock::now());
   if (caller_.timer) start_session_timer(caller_, *caller_.timer);
   schedule_probes();
 }
@@ -167,7 +189,10 @@ void call::refuse_caller(int status, std::string_view reason) {
   if (caller_.answered) send_bye(caller_);
   if (!caller_.answered && !caller_.ended) {
     respond(caller_invite_, caller_.invite, status, reason);
-    if (status >= 300) count(context_->failed);
+    if (status >= 300) {
+      count(context_->failed);
+      timeline_.refused(status);
+    }
   }
   caller_.ended = true;
   finish_if_done();
@@ -220,6 +245,7 @@ void call::acknowledge_again(const leg& which) {
 
 void call::hang_up(int status, std::string_view reason) {
   if (finished_) return;
+  timeline_.ended_by("system");  // unless a party ended it first
   if (transfer_) {
     auto& target = transfer_->target_leg;
     if (target.answered) {
@@ -250,6 +276,7 @@ void call::finish_if_done() {
   if (callee_ && !callee_->ended) return;
   finished_ = true;
   leave_acd();
+  write_record();
   ring_timer_.cancel();
   probe_timer_.cancel();
   flow_timer_.cancel();
@@ -267,6 +294,7 @@ void call::finish_if_done() {
 
 void call::cancel_callee() {
   if (!callee_ || callee_->ended || callee_->answered || !callee_invite_) return;
+  timeline_.end(call_timeline::kind::ring, "cancelled", std::chrono::steady_clock::now());
   context_->stack.cancel(callee_invite_);
   cancelled_ = true;
   // RFC 3261 §9.1: a callee that never sends a final response after the CANCEL is given up
@@ -281,6 +309,7 @@ void call::cancel_callee() {
 
 void call::on_cancel() {
   if (caller_.answered || caller_.ended) return;
+  timeline_.ended_by("caller");
   respond(caller_invite_, caller_.invite, 487, "Request Terminated");
   caller_.ended = true;
   count(context_->failed);

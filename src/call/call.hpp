@@ -9,6 +9,7 @@
 #include <string>
 
 #include "call_context.hpp"
+#include "call_timeline.hpp"
 #include "callcenterd/call/dial_plan.hpp"
 #include "callcenterd/call/media_session.hpp"
 #include "callcenterd/ivr/flow_session.hpp"
@@ -133,9 +134,10 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   const std::string& uuid() const { return uuid_; }
 
   // The ACD's requests while the call waits in a queue (call_queue.cpp).
-  void offer_to_agent(const std::string& agent, const std::string& extension);
-  void withdraw_offer(const std::string& agent);
-  void leave_queue(const acd::exit_target& target);
+  void offer_to_agent(const std::string& agent, const std::string& extension,
+                      const std::string& queue);
+  void withdraw_offer(const std::string& agent, const std::string& why);
+  void leave_queue(acd::queue_outcome why, const acd::exit_target& target);
 
  private:
   // The callee leg (call_callee.cpp).
@@ -165,6 +167,9 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   void on_bye(leg& from, sip::server_handle transaction, const sip::sip_message& request);
   void on_offer(leg& from, sip::server_handle transaction, const sip::received_message& request);
   void on_relayed_answer(const sip::client_event& event, leg_side to_side, std::uint32_t cseq);
+  /// An offer from `side` that stops sending (sendonly, inactive) puts the other side on
+  /// hold; one that sends again resumes it.
+  void record_hold(leg_side side, std::string_view offer);
   /// ACKs a 2xx of `which`'s INVITE or re-INVITE and keeps the ACK for retransmitted 2xx.
   void acknowledge(leg& which, sip::sip_message ack);
   /// Sends `which`'s last ACK again: its 2xx came again because the ACK was lost.
@@ -241,6 +246,9 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   void agent_failed(int status);
   /// Tells the ACD the call is over: the caller left, or the agent's part ended.
   void leave_acd();
+  /// The agent transferred the caller on (and left, or the transfer completed): their part
+  /// of the call is over, so their wrap-up begins; the ACD has no more to do with the call.
+  void agent_transferred_away();
   /// In a queue, not yet connected to an agent, and still there.
   bool waits_in_queue() const;
   /// Plays the waiting music of the call's queue, looped.
@@ -276,6 +284,12 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   sip::sip_message make_invite(leg& to, const sip::sip_uri& target, const party& from,
                                std::string body);
   std::string contact_for(const sip::flow& path) const;
+  /// Who the callee leg is for the record: the agent, the extension or the number dialled.
+  std::string callee_party() const;
+  /// The party of `side` for the record: "caller", or the callee's.
+  std::string party_of(leg_side side) const;
+  /// Ends the call's record and hands it to the event log (finish_if_done).
+  void write_record();
   /// A callback for work done elsewhere (a SIP client transaction, speech, the database, the
   /// ACD), callable from any thread: it runs `handler(*this, result)` on the call's strand
   /// while the call lives. It holds the call weakly: a client INVITE transaction keeps its
@@ -338,6 +352,8 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   };
   std::optional<queue_wait> queued_;
   boost::asio::steady_timer queue_timer_;
+  /// What becomes the call's detail record when it is over.
+  call_timeline timeline_;
 };
 
 }  // namespace callcenterd::call::detail

@@ -86,6 +86,8 @@ void call::send_callee_invite(const sip::sip_uri& target, const sip::flow& path)
 
 void call::send_to_callee(sip::sip_message invite) {
   const auto attempt = ++attempt_;
+  timeline_.begin(call_timeline::kind::ring, callee_party(), queued_ ? queued_->queue : "",
+                  std::chrono::steady_clock::now());
   callee_invite_ =
       context_->stack.send_request(std::move(invite), callee_->path,
                                    on_strand([attempt](call& self, const sip::client_event& event) {
@@ -164,6 +166,7 @@ void call::on_callee_answer(const sip::received_message& response) {
     confirm_agent(response);
     return;
   }
+  timeline_.end(call_timeline::kind::ring, "answered", std::chrono::steady_clock::now());
   bridge_callee(response.message.body());
 }
 
@@ -177,6 +180,9 @@ void call::bridge_callee(const std::string& body) {
   }
   count(context_->bridged);
   spdlog::info("call {}: bridged to {}", caller_call_id(), target_.name);
+  const auto now = std::chrono::steady_clock::now();
+  timeline_.end(call_timeline::kind::ivr, "connected", now);
+  timeline_.begin(call_timeline::kind::talk, callee_party(), queued_ ? queued_->queue : "", now);
   if (connecting_) {
     // The caller, answered here, waited with music or ringback: now it talks.
     connecting_ = false;
@@ -194,6 +200,9 @@ void call::on_callee_failure(int status, std::string_view reason) {
   }
   callee_->ended = true;
   ring_timer_.cancel();
+  const bool refused = status == 486 || status == 600 || status == 603;
+  timeline_.end(call_timeline::kind::ring, refused ? "declined" : "unreachable",
+                std::chrono::steady_clock::now());
   if (cancelled_ || caller_.ended) {
     finish_if_done();
     return;
@@ -235,6 +244,7 @@ void call::on_ring_timeout() {
   }
   if (!callee_ || callee_->answered || callee_->ended) return;
   spdlog::info("call {}: {} did not answer in time", caller_call_id(), target_.name);
+  timeline_.end(call_timeline::kind::ring, "no_answer", std::chrono::steady_clock::now());
   cancel_callee();
   refuse_caller(480, "Temporarily Unavailable");
 }

@@ -3,8 +3,40 @@
 #include <spdlog/spdlog.h>
 
 #include "call.hpp"
+#include "callcenterd/sip/sdp.hpp"
 
 namespace callcenterd::call::detail {
+
+namespace {
+
+/// Whether an offer's audio stops sending: a hold (RFC 3264 §8.4), or the older 0.0.0.0 form.
+bool holds(std::string_view offer) {
+  const auto session = sip::sdp::parse_sdp(offer);
+  if (!session) return false;
+  for (const auto& media : session->media) {
+    if (media.media != "audio" || media.port == 0) continue;
+    const auto direction = sip::sdp::direction(*session, media);
+    const auto* conn = sip::sdp::effective_connection(*session, media);
+    return direction == sip::sdp::media_direction::sendonly ||
+           direction == sip::sdp::media_direction::inactive ||
+           (conn != nullptr && sip::sdp::is_null_address(*conn));
+  }
+  return false;
+}
+
+}  // namespace
+
+void call::record_hold(leg_side side, std::string_view offer) {
+  const auto party = party_of(side);
+  const auto now = std::chrono::steady_clock::now();
+  if (holds(offer)) {
+    if (!timeline_.is_open(call_timeline::kind::hold, party)) {
+      timeline_.begin(call_timeline::kind::hold, party, {}, now);
+    }
+  } else {
+    timeline_.end(call_timeline::kind::hold, "resumed", now, party);
+  }
+}
 
 void call::on_request(sip::server_handle transaction, const sip::received_message& request) {
   const auto& message = request.message;
@@ -60,11 +92,13 @@ void call::on_bye(leg& from, sip::server_handle transaction, const sip::sip_mess
   if (transfer_ && from.side == transfer_->referrer) {
     // A referrer may leave as soon as its REFER was accepted: the transfer goes on.
     spdlog::info("call {}: the referrer hung up; the transfer goes on", caller_call_id());
+    if (from.side == leg_side::callee) agent_transferred_away();
     return;
   }
   spdlog::info("call {}: {} hung up", caller_call_id(),
                from.side == leg_side::caller ? "caller" : "callee");
   if (queued_) queued_->ended_by = from.side == leg_side::caller ? "caller" : "agent";
+  timeline_.ended_by(from.side == leg_side::caller ? "caller" : queued_ ? "agent" : "callee");
   if (pending_) {
     respond(pending_->transaction, pending_->request, 487, "Request Terminated");
     pending_.reset();
@@ -107,6 +141,7 @@ void call::on_offer(leg& from, sip::server_handle transaction,
     respond(transaction, message, 488, "Not Acceptable Here");
     return;
   }
+  record_hold(from.side, message.body());
   auto relayed = sip::make_in_dialog_request(to->dialog, message.method(), to->contact);
   if (!offer->empty()) {
     relayed.add_header("Content-Type", "application/sdp");

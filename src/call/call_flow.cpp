@@ -125,6 +125,9 @@ void call::run_flow(const std::string& name, std::shared_ptr<const ivr::flow_set
   // A flow left for another drops its session first: the old coroutine ends at its next
   // wake-up without touching the call.
   flow_.reset();
+  const auto now = std::chrono::steady_clock::now();
+  timeline_.end(call_timeline::kind::ivr, "left", now);
+  timeline_.begin(call_timeline::kind::ivr, name, {}, now);
   if (!flow_link_) flow_link_ = std::make_unique<flow_link>(*this);
   flow_ = ivr::flow_session::create(
       strand_, *flow_link_,
@@ -189,6 +192,7 @@ bool call::give_back_to_flow() {
   leave_acd();
   if (!flow_ || !flow_->running()) return false;
   spdlog::info("call {}: {} was not reached; the flow goes on", caller_call_id(), target_.name);
+  timeline_.resume(call_timeline::kind::ivr, std::chrono::steady_clock::now());
   flow_->on_connected(false);
   return true;
 }

@@ -138,22 +138,27 @@ void call_manager::on_stray_response(const sip::received_message& response) {
 }
 
 void call_manager::offer_to_agent(const std::string& call_uuid, const std::string& agent,
-                                  const std::string& extension) {
+                                  const std::string& extension, const std::string& queue) {
   // A call gone from the index has told the ACD already (call::leave_acd, on its way out).
   if (auto owner = context_->index.find_uuid(call_uuid)) {
-    post_to(owner, [agent, extension](detail::call& c) { c.offer_to_agent(agent, extension); });
+    post_to(owner, [agent, extension, queue](detail::call& c) {
+      c.offer_to_agent(agent, extension, queue);
+    });
   }
 }
 
-void call_manager::withdraw_offer(const std::string& call_uuid, const std::string& agent) {
+void call_manager::withdraw_offer(const std::string& call_uuid, const std::string& agent,
+                                  std::string_view why) {
   if (auto owner = context_->index.find_uuid(call_uuid)) {
-    post_to(owner, [agent](detail::call& c) { c.withdraw_offer(agent); });
+    post_to(owner,
+            [agent, why = std::string(why)](detail::call& c) { c.withdraw_offer(agent, why); });
   }
 }
 
-void call_manager::leave_queue(const std::string& call_uuid, const acd::exit_target& target) {
+void call_manager::leave_queue(const std::string& call_uuid, acd::queue_outcome why,
+                               const acd::exit_target& target) {
   if (auto owner = context_->index.find_uuid(call_uuid)) {
-    post_to(owner, [target](detail::call& c) { c.leave_queue(target); });
+    post_to(owner, [why, target](detail::call& c) { c.leave_queue(why, target); });
   }
 }
 

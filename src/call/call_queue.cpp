@@ -39,6 +39,9 @@ void call::join_queue(const ivr::connect_target& target) {
                        .treatment = treatment_of ? treatment_of(target.name) : queue_treatment{},
                        .announcing = false};
   spdlog::info("call {}: waits in queue {}", caller_call_id(), target.name);
+  const auto now = std::chrono::steady_clock::now();
+  timeline_.end(call_timeline::kind::ivr, "queued", now);
+  timeline_.begin(call_timeline::kind::queue, {}, target.name, now);
   // Recorded when both its DID and its queue say so.
   media_->set_recorded(target_.record && queued_->treatment.record);
   play_queue_music();
@@ -109,10 +112,18 @@ bool call::announcement_done(bool interrupted) {
   return true;
 }
 
-void call::offer_to_agent(const std::string& agent, const std::string& extension) {
+void call::offer_to_agent(const std::string& agent, const std::string& extension,
+                          const std::string& queue) {
   auto* router = context_->flows.queues;
   // Gone from the queue meanwhile: the ACD heard that from leave_acd() or sent it away itself.
   if (!waits_in_queue()) return;
+  if (queue != queued_->queue) {
+    // An overflow rule moved the call on inside the ACD; the record shows both waits.
+    const auto now = std::chrono::steady_clock::now();
+    timeline_.end(call_timeline::kind::queue, "overflowed", now);
+    timeline_.begin(call_timeline::kind::queue, {}, queue, now);
+    queued_->queue = queue;
+  }
   if (!queued_->agent.empty() && callee_ && !callee_->ended) {
     // One device rings for a call at a time.
     router->offer_failed(uuid_, agent, acd::offer_failure::unreachable);
@@ -143,9 +154,10 @@ void call::offer_to_agent(const std::string& agent, const std::string& extension
   send_to_callee(make_invite(*callee_, device->contact, caller_party_, std::move(*offer)));
 }
 
-void call::withdraw_offer(const std::string& agent) {
+void call::withdraw_offer(const std::string& agent, const std::string& why) {
   if (!queued_ || queued_->connected || queued_->agent != agent) return;
   queued_->agent.clear();
+  timeline_.end(call_timeline::kind::ring, why, std::chrono::steady_clock::now(), agent);
   if (callee_ && !callee_->answered && !callee_->ended && callee_invite_) {
     // Given up at once: the next offer may ring while this one's CANCEL completes, and its
     // late responses belong to an attempt that is over.
@@ -161,7 +173,9 @@ void call::confirm_agent(const sip::received_message& response) {
   context_->flows.queues->offer_answered(
       uuid_, agent, back_on_strand<bool>([attempt, body = std::move(body)](call& self, bool taken) {
         if (attempt != self.attempt_ || !self.callee_) return;
+        const auto now = std::chrono::steady_clock::now();
         if (!taken || !self.waits_in_queue()) {
+          self.timeline_.end(call_timeline::kind::ring, "withdrawn", now);
           // The offer was withdrawn as the agent answered (ring timeout, caller gone).
           self.send_bye(*self.callee_);
           if (self.queued_) self.queued_->agent.clear();
@@ -170,6 +184,8 @@ void call::confirm_agent(const sip::received_message& response) {
         }
         self.queued_->connected = true;
         self.queue_timer_.cancel();
+        self.timeline_.end(call_timeline::kind::ring, "answered", now);
+        self.timeline_.end(call_timeline::kind::queue, "answered", now);
         self.bridge_callee(body);
       }));
 }
@@ -184,12 +200,15 @@ void call::agent_failed(int status) {
   if (queued_->agent.empty()) return;  // withdrawn: the ACD knows
   const auto agent = std::exchange(queued_->agent, {});
   spdlog::info("call {}: agent {} did not take it ({})", caller_call_id(), agent, status);
+  timeline_.end(call_timeline::kind::ring, acd::to_string(failure_of(status)),
+                std::chrono::steady_clock::now(), agent);
   router->offer_failed(uuid_, agent, failure_of(status));
 }
 
-void call::leave_queue(const acd::exit_target& target) {
+void call::leave_queue(acd::queue_outcome why, const acd::exit_target& target) {
   if (!waits_in_queue()) return;
   const auto queue = queued_->queue;
+  timeline_.end(call_timeline::kind::queue, acd::to_string(why), std::chrono::steady_clock::now());
   queued_.reset();  // the ACD has forgotten the call
   queue_timer_.cancel();
   media_->stop_playing(leg_side::caller);
@@ -237,11 +256,23 @@ void call::leave_queue(const acd::exit_target& target) {
       }));
 }
 
+void call::agent_transferred_away() {
+  if (!queued_ || !queued_->connected) return;
+  queued_->ended_by = "transfer";
+  leave_acd();
+}
+
 void call::leave_acd() {
   if (!queued_) return;
   auto* router = context_->flows.queues;
   const auto wait = std::move(*queued_);
   queued_.reset();
+  if (!wait.connected) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto outcome = timeline_.header().ended_by == "caller" ? "abandoned" : "left";
+    timeline_.end(call_timeline::kind::ring, outcome, now);
+    timeline_.end(call_timeline::kind::queue, outcome, now);
+  }
   if (router == nullptr) return;
   if (wait.connected) {
     router->call_ended(uuid_, wait.ended_by);

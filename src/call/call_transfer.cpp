@@ -52,6 +52,8 @@ void call::start_transfer(leg& from, sip::server_handle transaction,
   respond(transaction, request, 202, "Accepted");
   spdlog::info("call {}: {} transfers to {}", caller_call_id(),
                from.side == leg_side::caller ? "caller" : "callee", target);
+  timeline_.begin(call_timeline::kind::transfer, party_of(from.side), {},
+                  std::chrono::steady_clock::now(), target);
   transfer_.emplace();
   transfer_->referrer = from.side;
   transfer_->target = std::move(target);
@@ -194,6 +196,11 @@ void call::complete_transfer() {
   target.side = leg_side::callee;
   callee_ = std::move(target);
   count(context_->transferred);
+  const auto now = std::chrono::steady_clock::now();
+  timeline_.end(call_timeline::kind::transfer, "completed", now);
+  timeline_.end(call_timeline::kind::talk, "transferred", now);
+  if (transfer_->referrer == leg_side::callee) agent_transferred_away();
+  timeline_.begin(call_timeline::kind::talk, transfer_->target, {}, now);
   spdlog::info("call {}: transferred to {}", caller_call_id(), transfer_->target);
   transfer_.reset();
 }
@@ -203,6 +210,7 @@ void call::fail_transfer(int status, std::string_view reason) {
                status);
   ring_timer_.cancel();
   notify_referrer(status, reason, true);
+  timeline_.end(call_timeline::kind::transfer, "failed", std::chrono::steady_clock::now());
   // A target with a dialog and nobody left to talk to (an attended transfer's, handed over
   // answered) is released; a blind target that answered was released already.
   send_bye(transfer_->target_leg);

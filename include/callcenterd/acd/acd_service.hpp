@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 
 #include "callcenterd/acd/engine.hpp"
@@ -24,7 +25,8 @@ struct acd_service_hooks {
   std::function<void(const std::string& call, const agent_settings& agent,
                      const std::string& queue)>
       offer;
-  std::function<void(const std::string& call, const std::string& agent)> withdraw;
+  std::function<void(const std::string& call, const std::string& agent, std::string_view why)>
+      withdraw;
   std::function<void(const std::string& call, queue_outcome why, const exit_target& target)> exit;
   /// Every event (its time is the ACD's monotonic clock).
   std::function<void(const acd_event& event)> record;

@@ -23,9 +23,10 @@ class engine_listener {
   /// Ring `agent`'s device for `call`; the call answers with offer_answered or offer_failed.
   virtual void on_offer(const std::string& call, const agent_settings& agent,
                         const std::string& queue) = 0;
-  /// Stop ringing `agent` for `call`: the offer timed out, another agent answered (ring-all),
-  /// or the agent logged out.
-  virtual void on_offer_withdrawn(const std::string& call, const std::string& agent) = 0;
+  /// Stop ringing `agent` for `call`. `why`: "no_answer" (the ring timeout), "answered_elsewhere"
+  /// (ring-all), "not_ready", "logged_out", or how the call left its queue (a queue_outcome).
+  virtual void on_offer_withdrawn(const std::string& call, const std::string& agent,
+                                  std::string_view why) = 0;
   /// `call` left the ACD for `target` other than to an agent or another queue: max wait, queue
   /// full, no agents, an overflow rule. The engine has forgotten it.
   virtual void on_exit(const std::string& call, queue_outcome why, const exit_target& target) = 0;

@@ -56,7 +56,7 @@ struct acd_event {
     offer_withdrawn,      ///< queue, agent: another agent answered, or the caller left
     priority_changed,     ///< queue, priority
     call_widened,         ///< queue, detail = the overflow step that applied
-    agent_state_changed,  ///< agent, state, previous, reason
+    agent_state_changed,  ///< agent, state, previous, reason; out of wrap-up: call, queue, work
     agent_next_status,    ///< agent, detail = what applies after the call
     agent_repaired,       ///< agent, detail = what the reconciler found
   };
@@ -71,6 +71,7 @@ struct acd_event {
   queue_outcome outcome = queue_outcome::answered;
   duration wait{0};
   duration talk{0};
+  duration work{0};       ///< after-call work: how long the wrap-up that ends now took
   unsigned position = 0;  ///< 1 = next to be served
   int priority = 0;
   std::string detail{};

@@ -6,9 +6,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "callcenterd/acd/events.hpp"
+#include "callcenterd/call/call_detail_record.hpp"
 #include "callcenterd/call/caller_blocklist.hpp"
 #include "callcenterd/call/dial_plan.hpp"
 #include "callcenterd/call/media_session.hpp"
@@ -100,8 +102,8 @@ class queue_router {
                         std::function<void(std::optional<queue_place>)> done) = 0;
 };
 
-/// What calls that run flows (and DIDs that name a queue) use. Every function is called from
-/// call strands, so each must be thread-safe.
+/// What calls use beyond SIP and media: flows, queues, and the log of what became of them.
+/// Every function is called from call strands, so each must be thread-safe.
 struct flow_services {
   /// The flow set in force: a call takes it once, when its flow starts.
   std::function<std::shared_ptr<const ivr::flow_set>()> current_flows;
@@ -118,6 +120,8 @@ struct flow_services {
   queue_router* queues = nullptr;
   /// How `queue` treats its waiting callers; empty: music on hold, no announcements.
   std::function<queue_treatment(const std::string& queue)> queue_treatment_of;
+  /// Writes the record of a call that is over (the event log); may be empty.
+  std::function<void(const call_detail_record& record)> record_call;
   /// What a caller handed to an extension or a number hears while it rings; null: silence.
   std::shared_ptr<const media::prompt> ringback;
 };
@@ -169,13 +173,14 @@ class call_manager final : public sip::dialog_handler {
   std::size_t active_calls() const;
   // The ACD's requests of queued calls, by the call's UUID; any thread, return at once. A call
   // that is gone told the router so on its way out, so they do nothing.
-  /// Ring the agent's `extension` for the queued call.
+  /// Ring the agent's `extension` for the call queued (now) in `queue`.
   void offer_to_agent(const std::string& call_uuid, const std::string& agent,
-                      const std::string& extension);
-  /// Stop ringing `agent` for the call.
-  void withdraw_offer(const std::string& call_uuid, const std::string& agent);
-  /// The call left its queue for `target` (max wait, queue full, no agents, overflow).
-  void leave_queue(const std::string& call_uuid, const acd::exit_target& target);
+                      const std::string& extension, const std::string& queue);
+  /// Stop ringing `agent` for the call; `why` goes into the call's record.
+  void withdraw_offer(const std::string& call_uuid, const std::string& agent, std::string_view why);
+  /// The call left its queue (`why`: max wait, queue full, no agents, overflow) for `target`.
+  void leave_queue(const std::string& call_uuid, acd::queue_outcome why,
+                   const acd::exit_target& target);
   /// Whether a call with this UUID is up; any thread.
   bool has_call(const std::string& call_uuid) const;
 

@@ -48,6 +48,14 @@ TEST_F(agent_states_test, an_agent_may_end_wrap_up_early) {
   EXPECT_EQ(state_of("a"), agent_state::ready);
   EXPECT_EQ(engine_->queue("q", now_)->today.after_call_work, duration{std::chrono::seconds(5)});
   EXPECT_EQ(engine_->end_wrap_up("a", now_).error(), acd_errc::not_in_wrap_up);
+  // The state event out of wrap-up says for which call, and how long the work took: the
+  // call's record takes its after-call work from it.
+  const auto changes = listener_.events_of(acd_event::kind::agent_state_changed);
+  ASSERT_FALSE(changes.empty());
+  EXPECT_EQ(changes.back().previous, agent_state::wrap_up);
+  EXPECT_EQ(changes.back().call, "call1");
+  EXPECT_EQ(changes.back().queue, "q");
+  EXPECT_EQ(changes.back().work, duration{std::chrono::seconds(5)});
   // The old wrap-up deadline does nothing.
   advance_to(40);
   EXPECT_EQ(state_of("a"), agent_state::ready);

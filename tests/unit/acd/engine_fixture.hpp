@@ -19,6 +19,11 @@ class recording_listener final : public engine_listener {
     std::string agent;
     std::string queue;
   };
+  struct withdrawal {
+    std::string call;
+    std::string agent;
+    std::string why;
+  };
   struct exit_made {
     std::string call;
     queue_outcome why;
@@ -29,8 +34,9 @@ class recording_listener final : public engine_listener {
                 const std::string& queue) override {
     offers.push_back({call, agent.id, queue});
   }
-  void on_offer_withdrawn(const std::string& call, const std::string& agent) override {
-    withdrawn.push_back({call, agent, {}});
+  void on_offer_withdrawn(const std::string& call, const std::string& agent,
+                          std::string_view why) override {
+    withdrawn.push_back({call, agent, std::string(why)});
   }
   void on_exit(const std::string& call, queue_outcome why, const exit_target& target) override {
     exits.push_back({call, why, target});
@@ -53,7 +59,7 @@ class recording_listener final : public engine_listener {
   }
 
   std::vector<offer_made> offers;
-  std::vector<offer_made> withdrawn;
+  std::vector<withdrawal> withdrawn;
   std::vector<exit_made> exits;
   std::vector<acd_event> events;
 };

@@ -31,6 +31,7 @@ TEST_F(offers_test, an_offer_that_rings_out_goes_to_the_next_agent) {
   EXPECT_EQ(engine_->agent("a")->reason, "no_answer");
   ASSERT_EQ(listener_.withdrawn.size(), 1u);
   EXPECT_EQ(listener_.withdrawn[0].agent, "a");
+  EXPECT_EQ(listener_.withdrawn[0].why, "no_answer");
   EXPECT_EQ(last_offered_agent(), "b");
   const auto failed = listener_.events_of(acd_event::kind::offer_failed);
   ASSERT_EQ(failed.size(), 1u);
@@ -103,6 +104,7 @@ TEST_F(offers_test, a_caller_who_hangs_up_while_ringing_frees_the_agent) {
   ASSERT_TRUE(engine_->caller_left("call1", now_));
   EXPECT_EQ(state_of("a"), agent_state::ready);
   ASSERT_EQ(listener_.withdrawn.size(), 1u);
+  EXPECT_EQ(listener_.withdrawn[0].why, "abandoned");
   const auto left = listener_.events_of(acd_event::kind::call_left);
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].outcome, queue_outcome::abandoned);
@@ -119,7 +121,8 @@ TEST_F(offers_test, an_agent_who_logs_out_while_ringing_passes_the_call_on) {
   enqueue("call1", "q");
   ASSERT_TRUE(engine_->log_out("a", now_));
   EXPECT_EQ(state_of("a"), agent_state::logged_out);
-  EXPECT_EQ(listener_.withdrawn.size(), 1u);
+  ASSERT_EQ(listener_.withdrawn.size(), 1u);
+  EXPECT_EQ(listener_.withdrawn[0].why, "logged_out");
   EXPECT_EQ(last_offered_agent(), "b");
 }
 

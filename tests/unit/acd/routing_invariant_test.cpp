@@ -16,7 +16,8 @@ class offer_book final : public engine_listener {
   void on_offer(const std::string& call, const agent_settings& agent, const std::string&) override {
     EXPECT_TRUE(open.insert({call, agent.id}).second) << "offered twice: " << call;
   }
-  void on_offer_withdrawn(const std::string& call, const std::string& agent) override {
+  void on_offer_withdrawn(const std::string& call, const std::string& agent,
+                          std::string_view) override {
     EXPECT_EQ(open.erase({call, agent}), 1u) << "withdrawn but not open: " << call;
   }
   void on_exit(const std::string& call, queue_outcome, const exit_target&) override {

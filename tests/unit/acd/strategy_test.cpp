@@ -117,6 +117,7 @@ TEST_F(strategy_test, ring_all_rings_everyone_and_the_first_answer_takes_the_cal
   EXPECT_EQ(state_of("a"), agent_state::ready);
   EXPECT_EQ(state_of("b"), agent_state::ready);
   ASSERT_EQ(listener_.withdrawn.size(), 2u);
+  EXPECT_EQ(listener_.withdrawn[0].why, "answered_elsewhere");
   EXPECT_EQ(engine_->offer_answered("call1", "a", now_).error(), acd_errc::offer_gone);
 }
 
