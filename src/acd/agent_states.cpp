@@ -27,6 +27,7 @@ void engine::state::change_state(agent_index a, agent_state to, std::string reas
   event.reason = agent.reason;
   std::tie(event.call, event.queue) = current_call(agent);
   if (previous == agent_state::wrap_up) {
+    event.talk = agent.last_talk;
     event.work = std::chrono::duration_cast<duration>(now - agent.wrap_up_started);
   }
   emit(event);
@@ -73,13 +74,6 @@ void engine::state::set_next(agent_index a, next_status next, std::string reason
 void engine::state::finish_wrap_up(agent_index a, instant now) {
   auto& agent = agents[a];
   ++agent.wrap_up_generation;
-  if (agent.call_queue != no_index) {
-    auto& q = queues[agent.call_queue];
-    const auto after_call_work = std::chrono::duration_cast<duration>(now - agent.wrap_up_started);
-    q.today.after_call_work += after_call_work;
-    ++q.today.completed;
-    q.recent_handle_times.add(agent.last_talk + after_call_work);
-  }
   const auto next = agent.next;
   auto reason = std::move(agent.next_reason);
   agent.next = next_status::none;

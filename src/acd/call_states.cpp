@@ -77,7 +77,6 @@ void engine::state::join_queue(call_index c, queue_index q, instant now) {
   call.phase = call_phase::waiting;
   ++call.queue_generation;
   if (refuse_at_entry(c, q, now)) return;
-  ++queue.today.offered;
   call.place.rank = milliseconds_of(call.arrived) - call.priority * queue.priority_weight;
   queue.in_line.insert(call.place);
   queue.arrivals.emplace(call.arrived, c);
@@ -111,7 +110,6 @@ bool engine::state::refuse_at_entry(call_index c, queue_index q, instant now) {
   } else {
     return false;
   }
-  ++queue.today.blocked;
   acd_event event{.what = acd_event::kind::call_left,
                   .at = now,
                   .call = calls[c].id,
@@ -142,35 +140,6 @@ unsigned engine::state::position_of(call_index c) const {
   return static_cast<unsigned>(std::distance(queue.in_line.begin(), it)) + 1;
 }
 
-void engine::state::count_departure(queue_record& q, queue_outcome why, duration wait) {
-  auto& today = q.today;
-  switch (why) {
-    case queue_outcome::abandoned:
-      ++today.abandoned;
-      if (wait <= q.settings.short_abandon) {
-        ++today.short_abandoned;
-      } else {
-        today.wait_of_abandoned += wait;
-      }
-      break;
-    case queue_outcome::timed_out:
-      ++today.timed_out;
-      break;
-    case queue_outcome::overflowed:
-      ++today.overflowed;
-      break;
-    case queue_outcome::callback:
-      ++today.callback;
-      break;
-    case queue_outcome::lost:
-      ++today.lost;
-      break;
-    case queue_outcome::answered:
-    case queue_outcome::blocked:
-      break;
-  }
-}
-
 void engine::state::leave_queue(call_index c, queue_outcome why, const exit_target& target,
                                 instant now) {
   auto& call = calls[c];
@@ -185,7 +154,6 @@ void engine::state::leave_queue(call_index c, queue_outcome why, const exit_targ
   if (why != queue_outcome::abandoned && why != queue_outcome::lost) {
     event.detail = describe(target);
   }
-  count_departure(queue, why, wait);
   leave_line(c);
   ++call.queue_generation;
   emit(event);
@@ -262,10 +230,6 @@ void engine::state::connect(call_index c, agent_index a, instant now) {
   call.phase = call_phase::connected;
   call.agent = a;
   const auto wait = std::chrono::duration_cast<duration>(now - call.arrived);
-  ++queue.today.answered;
-  queue.today.wait_of_answered += wait;
-  if (wait <= queue.settings.service_level_threshold) ++queue.today.answered_within_threshold;
-  ++agent.calls_today;
   agent.talk_started = now;
   acd_event event{.what = acd_event::kind::call_connected,
                   .at = now,
@@ -289,8 +253,6 @@ void engine::state::complete(call_index c, std::string_view who, instant now) {
   auto& agent = agents[a];
   const auto talk = std::chrono::duration_cast<duration>(now - agent.talk_started);
   agent.last_talk = talk;
-  agent.talk_today += talk;
-  queue.today.talk += talk;
   acd_event event{.what = acd_event::kind::call_completed,
                   .at = now,
                   .call = call.id,

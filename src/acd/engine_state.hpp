@@ -238,7 +238,12 @@ struct engine::state {
   agent_view view_of(const detail::agent_record& a) const;
   std::optional<duration> estimated_wait(const detail::queue_record& q, unsigned position) const;
 
-  void emit(acd_event event) const { listener.on_event(event); }
+  /// Counts the event into today's figures (counters.cpp), then tells the listener.
+  void emit(const acd_event& event) {
+    count(event);
+    listener.on_event(event);
+  }
+  void count(const acd_event& event);
 };
 
 }  // namespace callcenterd::acd

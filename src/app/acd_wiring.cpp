@@ -55,6 +55,7 @@ store::event acd_event_record(const acd::acd_event& event) {
       payload["previous"] = std::string(to_string(event.previous));
       if (!event.reason.empty()) payload["reason"] = event.reason;
       if (event.previous == acd::agent_state::wrap_up) {
+        payload["talk_ms"] = event.talk.count();
         payload["after_call_work_ms"] = event.work.count();
       }
       break;
@@ -83,6 +84,53 @@ store::event acd_event_record(const acd::acd_event& event) {
   const bool agent_only = event.call.empty();
   return store::make_event(std::string(to_string(event.what)),
                            agent_only ? event.agent : event.call, std::move(payload));
+}
+
+namespace {
+
+/// The value of `Enum` whose to_string() is `name`; `last` is its last enumerator.
+template <class Enum>
+std::optional<Enum> enum_named(std::string_view name, Enum last) {
+  for (int i = 0; i <= static_cast<int>(last); ++i) {
+    if (acd::to_string(static_cast<Enum>(i)) == name) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
+}
+
+std::string text_of(const nlohmann::json& payload, const char* key) {
+  const auto found = payload.find(key);
+  return found != payload.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+acd::duration ms_of(const nlohmann::json& payload, const char* key) {
+  const auto found = payload.find(key);
+  return acd::duration{
+      found != payload.end() && found->is_number_integer() ? found->get<std::int64_t>() : 0};
+}
+
+}  // namespace
+
+std::optional<acd::acd_event> acd_event_of(std::string_view kind, const nlohmann::json& payload) {
+  using what = acd::acd_event::kind;
+  const auto found = enum_named(kind, what::agent_repaired);
+  if (!found || !payload.is_object()) return std::nullopt;
+  acd::acd_event event{.what = *found};
+  event.call = text_of(payload, "call");
+  event.queue = text_of(payload, "queue");
+  event.agent = text_of(payload, "agent");
+  event.wait = ms_of(payload, "wait_ms");
+  event.talk = ms_of(payload, "talk_ms");
+  event.work = ms_of(payload, "after_call_work_ms");
+  if (auto state = enum_named(text_of(payload, "state"), acd::agent_state::wrap_up)) {
+    event.state = *state;
+  }
+  if (auto previous = enum_named(text_of(payload, "previous"), acd::agent_state::wrap_up)) {
+    event.previous = *previous;
+  }
+  if (auto outcome = enum_named(text_of(payload, "outcome"), acd::queue_outcome::lost)) {
+    event.outcome = *outcome;
+  }
+  return event;
 }
 
 }  // namespace callcenterd::app

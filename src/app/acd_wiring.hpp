@@ -1,7 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "callcenterd/acd/acd_service.hpp"
 #include "callcenterd/call/call_manager.hpp"
@@ -31,5 +34,10 @@ class acd_router final : public call::queue_router {
 /// UUID (or the agent's id for agent events without a call), with the wall-clock time of the
 /// ACD's monotonic one.
 store::event acd_event_record(const acd::acd_event& event);
+
+/// An ACD event back from its event-log form (kind and payload): what counts for today's
+/// figures (queue, agent, call, states, outcome, wait, talk, after-call work). Empty when the
+/// kind is not an ACD event's.
+std::optional<acd::acd_event> acd_event_of(std::string_view kind, const nlohmann::json& payload);
 
 }  // namespace callcenterd::app

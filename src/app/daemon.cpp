@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "acd_day_restore.hpp"
 #include "acd_metrics.hpp"
 #include "acd_wiring.hpp"
 #include "api_routes.hpp"
@@ -245,6 +246,8 @@ class daemon {
       return false;
     }
     sip_->watch_devices([this](const sip::binding_changes& changes) { on_devices(changes); });
+    // Before the first call: what this run counts itself is later than the moment given.
+    restore_acd_day(pool_, acd_, node_, std::chrono::system_clock::now());
     if (!sip_->start()) return false;
     acd_.start();
     acd_metrics_.start();

@@ -272,10 +272,12 @@ void call::hang_up(int status, std::string_view reason) {
 
 void call::finish_if_done() {
   if (finished_ || !caller_.ended) return;
+  // The ACD hears that the caller is gone now, not once a ringing agent's phone lets go: the
+  // agent is free at once and the abandon is counted with its real wait.
+  leave_acd();
   // A callee still ringing after a CANCEL sends its final response (or times out) first.
   if (callee_ && !callee_->ended) return;
   finished_ = true;
-  leave_acd();
   write_record();
   ring_timer_.cancel();
   probe_timer_.cancel();

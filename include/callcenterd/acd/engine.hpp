@@ -172,6 +172,10 @@ class engine {
   std::optional<instant> next_deadline() const;
   /// Zeroes today's counters (the service calls it at local midnight).
   void start_new_day();
+  /// Adds today's events so far, as an earlier run of the engine emitted them, to today's
+  /// counters: a restarted daemon shows the day's figures, not zeros. Events of queues or
+  /// agents the model no longer has are skipped. Call it before the first call arrives.
+  void restore_today(const std::vector<acd_event>& day);
 
   // Live views, from memory.
   std::vector<queue_view> queues(instant now) const;

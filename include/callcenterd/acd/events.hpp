@@ -56,7 +56,8 @@ struct acd_event {
     offer_withdrawn,      ///< queue, agent: another agent answered, or the caller left
     priority_changed,     ///< queue, priority
     call_widened,         ///< queue, detail = the overflow step that applied
-    agent_state_changed,  ///< agent, state, previous, reason; out of wrap-up: call, queue, work
+    agent_state_changed,  ///< agent, state, previous, reason; out of wrap-up: call, queue,
+                          ///< talk and work of that call
     agent_next_status,    ///< agent, detail = what applies after the call
     agent_repaired,       ///< agent, detail = what the reconciler found
   };

@@ -194,3 +194,40 @@ class DirectCallRecordTest(CallRecordTestCase):
                          ("refused", "404", "system"))
         self.assertEqual(self.db.query(
             f"SELECT count(*) FROM call_segments WHERE call_id = '{call}'"), "0")
+
+
+class RestartTest(CallRecordTestCase):
+    def queue_figures(self):
+        return tuple(self.daemon.metric(f'callcenterd_queue_{name}_today{{queue="support"}}')
+                     for name in ("offered", "answered", "abandoned"))
+
+    def test_todays_queue_figures_survive_a_restart(self):
+        agent = self.phone("1001")
+        first, _, first_dialog = self.caller("8001", "1003")
+        agent.answer_call()
+        self.wait_for_event("queue.connected", agent="1001")
+        # A second caller waits (the agent is busy, 1002 has no phone) and gives up.
+        second, _, second_dialog = self.caller("8001", "1004")
+        self.assertEqual(second.hang_up(second_dialog), 200)
+        self.wait_for_event("queue.left", outcome="abandoned")
+        self.assertEqual(first.hang_up(first_dialog), 200)
+        agent.next_request("BYE")
+        self.wait_for_no_calls()
+        self.wait_for_event("agent.state", agent="1001", state="ready", count=2)  # wrap-up over
+        self.daemon.wait_until(lambda: self.queue_figures() == (2, 1, 1),
+                               what="the day's figures in /metrics")
+
+        self.assertEqual(self.daemon.stop(), 0)
+        self.daemon.start()
+        self.daemon.wait_for_log("today's figures restored from")
+        self.daemon.wait_until(lambda: self.queue_figures() == (2, 1, 1),
+                               what="the day's figures back after the restart")
+        # Nothing of this run is counted twice: a new call adds one. It rings the agent, whose
+        # phone does not answer its CANCEL yet: the abandon counts at once all the same.
+        third, _, third_dialog = self.caller("8001", "1003")
+        ringing = agent.answer_call(ring_only=True)
+        self.assertEqual(third.hang_up(third_dialog), 200)
+        self.wait_for_event("queue.left", outcome="abandoned", count=2, timeout=5)
+        agent.expect_cancel(ringing)
+        self.daemon.wait_until(lambda: self.queue_figures() == (3, 1, 2),
+                               what="the new call counted once")

@@ -69,6 +69,68 @@ TEST_F(kpis_test, a_scripted_day_gives_the_hand_computed_figures) {
   EXPECT_EQ(engine_->agent("a")->calls_today, 0u);
 }
 
+// A restart mid-day: a new engine fed the day's events so far shows the same figures as the
+// engine that emitted them, handle times (and so the estimated wait) included.
+TEST_F(kpis_test, the_days_events_restore_the_days_figures_after_a_restart) {
+  enqueue("c1", "q");
+  enqueue("c2", "q");
+  enqueue("c3", "q");
+  enqueue("t1", "t");
+  advance_to(2);
+  ASSERT_TRUE(engine_->caller_left("c3", now_));  // a short abandon
+  ready("a");
+  answer("c1", "a");
+  advance_to(25);
+  ready("b");
+  answer("c2", "b");
+  advance_to(65);
+  ASSERT_TRUE(engine_->call_ended("c1", "caller", now_));
+  advance_to(70);
+  ASSERT_TRUE(engine_->end_wrap_up("a", now_));
+  advance_to(90);
+  ASSERT_TRUE(engine_->call_ended("c2", "agent", now_));
+  advance_to(100);  // b's wrap-up runs out
+
+  recording_listener restarted_listener;
+  engine restarted(restarted_listener, model_);
+  restarted.restore_today(listener_.events);
+  EXPECT_TRUE(restarted_listener.events.empty());  // restoring says nothing of its own
+  for (const auto* name : {"q", "t"}) {
+    const auto before = engine_->queue(name, now_)->today;
+    const auto after = restarted.queue(name, now_)->today;
+    EXPECT_EQ(after.offered, before.offered) << name;
+    EXPECT_EQ(after.answered, before.answered) << name;
+    EXPECT_EQ(after.answered_within_threshold, before.answered_within_threshold) << name;
+    EXPECT_EQ(after.abandoned, before.abandoned) << name;
+    EXPECT_EQ(after.short_abandoned, before.short_abandoned) << name;
+    EXPECT_EQ(after.wait_of_answered, before.wait_of_answered) << name;
+    EXPECT_EQ(after.talk, before.talk) << name;
+    EXPECT_EQ(after.after_call_work, before.after_call_work) << name;
+    EXPECT_EQ(after.completed, before.completed) << name;
+  }
+  const auto q = restarted.queue("q", now_)->today;
+  EXPECT_EQ(q.offered, 3u);
+  EXPECT_EQ(q.completed, 2u);
+  EXPECT_EQ(q.talk, duration{seconds(63 + 65)});  // a took c1 at 2 s, b took c2 at 25 s
+  EXPECT_EQ(q.after_call_work, duration{seconds(5 + 10)});
+  for (const auto* id : {"a", "b"}) {
+    EXPECT_EQ(restarted.agent(id)->calls_today, 1u) << id;
+    EXPECT_EQ(restarted.agent(id)->talk_today, engine_->agent(id)->talk_today) << id;
+  }
+  // The same handle times behind the estimate: two agents busy in both engines.
+  ASSERT_TRUE(restarted.set_ready("a", now_));
+  ASSERT_TRUE(restarted.set_ready("b", now_));
+  for (auto* e : {engine_.get(), &restarted}) {
+    ASSERT_TRUE(e->enqueue({.call = "x1", .queue = "q", .priority = 0}, now_));
+    ASSERT_TRUE(e->enqueue({.call = "x2", .queue = "q", .priority = 0}, now_));
+    ASSERT_TRUE(e->offer_answered("x1", "a", now_));
+    ASSERT_TRUE(e->offer_answered("x2", "b", now_));
+  }
+  EXPECT_EQ(restarted.queue("q", now_)->ewt, engine_->queue("q", now_)->ewt);
+  // (63 + 5 and 65 + 10 s handled) / 2 per call, over two agents, the first in line.
+  EXPECT_EQ(restarted.queue("q", now_)->ewt, duration{std::chrono::milliseconds(35750)});
+}
+
 TEST_F(kpis_test, the_estimated_wait_follows_calls_ahead_agents_and_handle_times) {
   EXPECT_EQ(engine_->queue("q", now_)->ewt, std::nullopt);  // nobody works the queue
   ready("a");
