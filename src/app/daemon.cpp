@@ -225,7 +225,9 @@ class daemon {
                                 .announce_wait = queue.announce_wait,
                                 .language = media::parse_speech_language(queue.announce_language)
                                                 .value_or(media::speech_language::english),
-                                .record = queue.record});
+                                .record = queue.record,
+                                .whisper = queue.whisper,
+                                .agent_announcement = queue.agent_announcement});
     }
     out.queue_treatment_of = [treatments = std::move(treatments)](const std::string& queue) {
       const auto found = treatments.find(queue);

@@ -158,6 +158,17 @@ void call::dial_target() {
 }
 
 void call::on_playback_done(leg_side side, bool interrupted) {
+  if (queued_ && queued_->connected) {
+    // The whisper to the agent, then the agent's announcement to the caller; the music that
+    // either replaces ends here too and concerns nobody.
+    if (side == leg_side::callee && queued_->whispering) {
+      queued_->whispering = false;
+      if (!finished_ && !caller_.ended) announce_agent();
+    } else if (side == leg_side::caller && queued_->introducing && !interrupted) {
+      queued_->introducing = false;
+    }
+    return;
+  }
   if (side == leg_side::caller && announcement_done(interrupted)) return;
   if (side == leg_side::caller && flow_) flow_->on_playback_done(interrupted);
   if (side != leg_side::caller || !greeting_ || finished_ || caller_.ended) return;

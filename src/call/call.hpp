@@ -242,6 +242,21 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   void join_queue(const ivr::connect_target& target);
   /// An agent answered: the ACD says whether the call is theirs before the two are bridged.
   void confirm_agent(const sip::received_message& response);
+  /// The ACD gave the call to the agent who answered with `body`: the whisper to the agent
+  /// and the agent's announcement to the caller are rendered, then the two are put through.
+  void greet_agent(std::string body);
+  /// Renders a line of the queue's (empty: none) and hands it to `then` on the strand while
+  /// the call is still with its agent.
+  void render_line(const std::string& text,
+                   std::function<void(call&, std::shared_ptr<const media::prompt>)> then);
+  /// Bridges the caller and the agent; the agent hears `whisper` first (the caller the music),
+  /// then the caller hears the agent's announcement.
+  void put_through(const std::string& body, const std::shared_ptr<const media::prompt>& whisper,
+                   std::shared_ptr<const media::prompt> announcement);
+  /// After the whisper: the caller hears the agent's announcement, or the agent at once.
+  void announce_agent();
+  /// A queue line's `{name}`: queue, agent, caller, or the caller's flow variable.
+  std::string queue_field(std::string_view name) const;
   /// An offer's INVITE failed with `status`: the ACD hears why, the caller waits on.
   void agent_failed(int status);
   /// Tells the ACD the call is over: the caller left, or the agent's part ended.
@@ -348,7 +363,10 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
     bool connected = false;
     std::string ended_by = "caller";
     queue_treatment treatment{};
-    bool announcing = false;  ///< a place announcement plays instead of the music
+    bool announcing = false;   ///< a place announcement plays instead of the music
+    bool whispering = false;   ///< the agent hears the whisper; the caller waits with music
+    bool introducing = false;  ///< the caller hears the agent's announcement
+    std::shared_ptr<const media::prompt> announcement{};  ///< said once the whisper is over
   };
   std::optional<queue_wait> queued_;
   boost::asio::steady_timer queue_timer_;

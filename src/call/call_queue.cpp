@@ -186,8 +186,74 @@ void call::confirm_agent(const sip::received_message& response) {
         self.queue_timer_.cancel();
         self.timeline_.end(call_timeline::kind::ring, "answered", now);
         self.timeline_.end(call_timeline::kind::queue, "answered", now);
-        self.bridge_callee(body);
+        self.greet_agent(body);
       }));
+}
+
+std::string call::queue_field(std::string_view name) const {
+  if (name == "queue") return queued_->queue;
+  if (name == "agent") return queued_->agent;
+  if (name == "caller") return caller_party_.user;
+  if (!flow_) return {};
+  const auto value = flow_->variable(name);
+  return value.is_null() ? std::string() : value.to_text();
+}
+
+void call::greet_agent(std::string body) {
+  const auto& treatment = queued_->treatment;
+  const auto field = [this](std::string_view name) { return queue_field(name); };
+  auto whisper = fill_fields(treatment.whisper, field);
+  auto announcement = fill_fields(treatment.agent_announcement, field);
+  if (context_->flows.speech == nullptr || (whisper.empty() && announcement.empty())) {
+    bridge_callee(body);
+    return;
+  }
+  render_line(whisper, [body = std::move(body), announcement = std::move(announcement)](
+                           call& self, const std::shared_ptr<const media::prompt>& whispered) {
+    self.render_line(announcement,
+                     [body, whispered](call& self, std::shared_ptr<const media::prompt> said) {
+                       self.put_through(body, whispered, std::move(said));
+                     });
+  });
+}
+
+void call::render_line(const std::string& text,
+                       std::function<void(call&, std::shared_ptr<const media::prompt>)> then) {
+  if (text.empty()) {
+    then(*this, nullptr);
+    return;
+  }
+  context_->flows.speech->render(
+      text, spoken_language_of(text),
+      back_on_strand<speech_result>([then = std::move(then)](call& self, speech_result said) {
+        // The caller may have hung up meanwhile (the agent is released with the call).
+        if (!self.queued_ || !self.queued_->connected || self.finished_ || self.caller_.ended) {
+          return;
+        }
+        then(self, said ? *said : nullptr);
+      }));
+}
+
+void call::put_through(const std::string& body, const std::shared_ptr<const media::prompt>& whisper,
+                       std::shared_ptr<const media::prompt> announcement) {
+  bridge_callee(body);
+  if (!queued_ || finished_ || caller_.ended) return;  // the bridge failed
+  queued_->announcement = std::move(announcement);
+  if (whisper && media_->play(leg_side::callee, whisper, false, false)) {
+    queued_->whispering = true;
+    play_queue_music();  // the caller waits the length of the whisper
+    return;
+  }
+  announce_agent();
+}
+
+void call::announce_agent() {
+  auto said = std::move(queued_->announcement);
+  if (said && media_->play(leg_side::caller, said, false, false)) {
+    queued_->introducing = true;
+  } else {
+    media_->stop_playing(leg_side::caller);
+  }
 }
 
 void call::agent_failed(int status) {
@@ -242,18 +308,15 @@ void call::leave_queue(acd::queue_outcome why, const acd::exit_target& target) {
     hang_up(200, {});
     return;
   }
-  // Said, then hung up: the announcement path ends the call when the message is over. A message
-  // with characters beyond ASCII is taken for Chinese.
-  const bool chinese = std::any_of(target.message.begin(), target.message.end(),
-                                   [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-  speech->render(
-      target.message, chinese ? media::speech_language::mandarin : media::speech_language::english,
-      back_on_strand<speech_result>([](call& self, speech_result said) {
-        if (self.finished_ || self.caller_.ended) return;
-        self.target_.what = call_target::kind::announcement;
-        self.greeting_ = said && self.media_->play(leg_side::caller, *said, false, false);
-        if (!self.greeting_) self.hang_up(200, {});
-      }));
+  // Said, then hung up: the announcement path ends the call when the message is over.
+  speech->render(target.message, spoken_language_of(target.message),
+                 back_on_strand<speech_result>([](call& self, speech_result said) {
+                   if (self.finished_ || self.caller_.ended) return;
+                   self.target_.what = call_target::kind::announcement;
+                   self.greeting_ =
+                       said && self.media_->play(leg_side::caller, *said, false, false);
+                   if (!self.greeting_) self.hang_up(200, {});
+                 }));
 }
 
 void call::agent_transferred_away() {

@@ -1,5 +1,7 @@
 #include "queue_announcement.hpp"
 
+#include <algorithm>
+
 #include "callcenterd/media/spoken_text.hpp"
 
 namespace callcenterd::call::detail {
@@ -46,6 +48,31 @@ std::string queue_announcement(const queue_place& place, const queue_treatment& 
     add(wait_sentence(*place.ewt, treatment.language));
   }
   return text;
+}
+
+std::string fill_fields(std::string_view text,
+                        const std::function<std::string(std::string_view name)>& value_of) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto open = text.find('{', i);
+    const auto close = open == std::string_view::npos ? open : text.find('}', open);
+    if (close == std::string_view::npos) {
+      out += text.substr(i);  // the config check refuses this; said as written all the same
+      break;
+    }
+    out += text.substr(i, open - i);
+    out += value_of(text.substr(open + 1, close - open - 1));
+    i = close + 1;
+  }
+  return out;
+}
+
+media::speech_language spoken_language_of(std::string_view text) {
+  const bool beyond_ascii = std::any_of(
+      text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  return beyond_ascii ? speech_language::mandarin : speech_language::english;
 }
 
 }  // namespace callcenterd::call::detail

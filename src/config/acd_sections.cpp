@@ -41,6 +41,25 @@ std::string message_check(std::string_view text) {
   return text.empty() ? std::string() : greeting_check(text);
 }
 
+// A whisper or an agent announcement: a spoken line whose {fields} are filled in per call;
+// every brace must open or close a field name.
+std::string spoken_template_check(std::string_view text) {
+  if (text.empty()) return {};
+  if (auto why = one_line_check(text, 300); !why.empty()) return why;
+  bool open = false;
+  for (const char c : text) {
+    if (c == '{') {
+      if (open) return "a { inside a {field}: " + in_quotes(text);
+      open = true;
+    } else if (c == '}') {
+      if (!open) return "a } without its {: " + in_quotes(text);
+      open = false;
+    }
+  }
+  if (open) return "a { without its }: " + in_quotes(text);
+  return {};
+}
+
 // A list of names (token_check), each once: `what` names one in the error, "the team 'x'".
 bool read_name_list(section_reader& in, std::string_view key, std::string_view what,
                     std::vector<std::string>& out) {
@@ -205,6 +224,8 @@ void read_queue(section_reader& item, std::set<std::string>& names,
     announce.boolean("wait", out.announce_wait);
     announce.text("language", out.announce_language, language_check);
   });
+  item.text("whisper", out.whisper, spoken_template_check);
+  item.text("agent_announcement", out.agent_announcement, spoken_template_check);
   item.enumeration("no_agents", out.when_no_agents_policy, no_agents_names);
   read_exit_target(item, "when_no_agents", out.name, queues, out.when_no_agents);
   read_exit_target(item, "when_full", out.name, queues, out.when_full);

@@ -111,6 +111,12 @@ struct queue_settings {
   bool announce_wait = true;
   /// The language of the announcements: "en" or "zh".
   std::string announce_language = "en";
+  /// Said to the agent who answers, before the caller is put through (the caller hears the
+  /// music meanwhile); empty: none. `{queue}`, `{agent}`, `{caller}` and the caller's flow
+  /// variables by name are filled in.
+  std::string whisper{};
+  /// Said to the caller once the agent is put through ("工号 {agent} 为您服务"); same fields.
+  std::string agent_announcement{};
   bool operator==(const queue_settings&) const = default;
 };
 

@@ -73,6 +73,10 @@ struct queue_treatment {
   media::speech_language language = media::speech_language::english;
   /// Whether its calls are recorded once an agent answers (and their DID records).
   bool record = true;
+  /// Said to the agent before the caller is put through, and to the caller once they are;
+  /// empty: nothing. `{queue}`, `{agent}`, `{caller}` and flow variables are filled in.
+  std::string whisper;
+  std::string agent_announcement;
 };
 
 /// A waiting call's place as the ACD sees it.

@@ -4,7 +4,7 @@ call after a no-answer, abandons and max-wait exits) is checked at the phones an
 queue and agent events the event log writes to PostgreSQL."""
 import time
 
-from rtp_peer import RtpPeer, goertzel_power
+from rtp_peer import RtpPeer, goertzel_power, tone
 from sip_phone import UdpPhone
 from test_media import HOLD_CLASS_HZ, HOLD_CLASS_WAV
 from test_sip_calls import CallTestCase
@@ -209,3 +209,75 @@ class QueueExitTest(AcdTestCase):
         self.assertGreater(music, 5, "the caller heard no music")
         self.assertGreater(speech, 3, "the caller was never told their place")
         self.wait_for_no_calls()
+
+
+GREETING_CONFIG = """media:
+  address: 127.0.0.1
+  hold_classes:
+    - {name: bright, file: HOLD_CLASS_WAV}
+agents:
+  - {id: '1001', skills: {support: 5}, auto_login: true}
+queues:
+  - name: support
+    skills: {support: 1}
+    hold_class: bright
+    whisper: "Support call from {caller}"
+    agent_announcement: "Agent {agent} speaking"
+dids:
+  - {number: '8001', queue: support}
+""".replace("HOLD_CLASS_WAV", HOLD_CLASS_WAV)
+
+CALLER_HZ = 1000.0
+VOICE_HZ = (200, 300, 450, 600, 800)
+
+
+def windows(samples, kinds):
+    """What each 100 ms window of `samples` is: the kind (a name for a frequency) whose tone
+    stands out, "speech" when the voice band does, else None."""
+    out = []
+    for start in range(0, len(samples) - 800, 800):
+        window = samples[start:start + 800]
+        voice = max(goertzel_power(window, f) for f in VOICE_HZ)
+        tones = {name: goertzel_power(window, hz) for name, hz in kinds.items()}
+        loudest = max(tones, key=tones.get)
+        if tones[loudest] > 100 * max(voice, 1.0):
+            out.append(loudest)
+        elif voice > 10 * max(max(tones.values()), 1.0):
+            out.append("speech")
+        else:
+            out.append(None)
+    return out
+
+
+class GreetingTest(AcdTestCase):
+    extra_yaml = GREETING_CONFIG
+
+    def test_the_agent_hears_a_whisper_then_the_caller_hears_who_answered(self):
+        agent = self.phone("1001")
+        agent_audio = RtpPeer()
+        self.addCleanup(agent_audio.close)
+        caller, caller_audio, dialog = self.caller("8001")
+        caller_audio.play(tone([CALLER_HZ], 10))
+        agent_dialog = agent.answer_call(sdp=agent_audio.sdp(0))
+        agent_audio.send_to(agent.last_invite.body)
+        answered = time.monotonic()
+        time.sleep(5)
+        # The agent hears the whisper (speech) before the caller (a 1000 Hz tone) is put
+        # through, and then the caller.
+        heard = windows(agent_audio.received_samples(since=answered), {"caller": CALLER_HZ})
+        self.assertIn("speech", heard, "the agent heard no whisper")
+        self.assertIn("caller", heard, "the agent never heard the caller")
+        self.assertLess(heard.index("speech"), heard.index("caller"))
+        self.assertGreaterEqual(heard.count("speech"), 5)
+        # The caller hears the queue's music during the whisper, then the agent's
+        # announcement, before the agent (who sends silence).
+        told = windows(caller_audio.received_samples(since=answered), {"music": HOLD_CLASS_HZ})
+        self.assertIn("music", told, "the caller heard no music during the whisper")
+        self.assertIn("speech", told, "the caller was not told who answered")
+        self.assertLess(told.index("music"), told.index("speech"))
+        self.assertGreaterEqual(told.count("speech"), 5)
+        self.assertEqual(caller.hang_up(dialog), 200)
+        agent.next_request("BYE")
+        self.wait_for_no_calls()
+        del agent_dialog
+

@@ -45,5 +45,24 @@ TEST(queue_announcement, leaves_out_what_the_queue_does_not_say_or_does_not_know
   EXPECT_EQ(queue_announcement({.position = 4, .ewt = seconds(300)}, in(en, false, false)), "");
 }
 
+TEST(queue_lines, fields_are_filled_in_and_unknown_ones_left_empty) {
+  const auto value_of = [](std::string_view name) -> std::string {
+    if (name == "queue") return "support";
+    if (name == "agent") return "1001";
+    return {};
+  };
+  EXPECT_EQ(fill_fields("工号 {agent} 为您服务", value_of), "工号 1001 为您服务");
+  EXPECT_EQ(fill_fields("{queue}: {choice}.", value_of), "support: .");
+  EXPECT_EQ(fill_fields("no fields", value_of), "no fields");
+  EXPECT_EQ(fill_fields("{agent}{agent}", value_of), "10011001");
+  EXPECT_EQ(fill_fields("open {agent", value_of), "open {agent");  // said as written
+  EXPECT_EQ(fill_fields("", value_of), "");
+}
+
+TEST(queue_lines, a_line_with_chinese_characters_is_said_in_mandarin) {
+  EXPECT_EQ(spoken_language_of("工号 {agent} 为您服务"), media::speech_language::mandarin);
+  EXPECT_EQ(spoken_language_of("Agent {agent} speaking"), media::speech_language::english);
+}
+
 }  // namespace
 }  // namespace callcenterd::call::detail

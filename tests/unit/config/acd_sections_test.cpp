@@ -174,6 +174,21 @@ TEST(acd_sections, a_queue_announces_place_and_wait_when_asked) {
                       "must be en (English) or zh (Mandarin), got 'fr'");
 }
 
+TEST(acd_sections, a_queue_may_whisper_to_the_agent_and_name_the_agent_to_the_caller) {
+  const auto result = load(
+      "queues:\n  - name: q\n    whisper: '{queue}: {choice}'\n"
+      "    agent_announcement: '工号 {agent} 为您服务'\n");
+  ASSERT_TRUE(result.ok()) << dump(result);
+  const auto& q = result.settings().acd.queues[0];
+  EXPECT_EQ(q.whisper, "{queue}: {choice}");
+  EXPECT_EQ(q.agent_announcement, "工号 {agent} 为您服务");
+  EXPECT_TRUE(load("queues:\n  - name: q\n").settings().acd.queues[0].whisper.empty());
+  expect_single_error("queues:\n  - name: q\n    whisper: 'from {queue'\n", 3, "queues[0].whisper",
+                      "a { without its }: 'from {queue'");
+  expect_single_error("queues:\n  - name: q\n    agent_announcement: 'agent} speaking'\n", 3,
+                      "queues[0].agent_announcement", "a } without its {: 'agent} speaking'");
+}
+
 TEST(acd_sections, every_strategy_is_known_by_name) {
   for (const std::string name : {"longest_idle", "most_skilled", "round_robin", "fewest_calls",
                                  "least_talk_time", "random"}) {
@@ -260,13 +275,13 @@ TEST(acd_queues, each_queue_has_a_name_the_database_accepts_once) {
                       "may contain only lower-case letters, digits, '-' and '_', got 'first.line'");
   expect_single_error("queues:\n  - {name: '" + std::string(65, 'q') + "'}\n", 2, "queues[0].name",
                       "must be 1 to 64 characters");
-  expect_single_error(
-      "queues:\n  - {name: q, extension: '1001'}\n", 2, "queues[0].extension",
-      "unknown key 'extension'; known keys here: name, skills, strategy, "
-      "priority_aging, max_length, max_wait, wrap_up, ring_timeout, "
-      "no_answer_reason, service_level, short_abandon, expected_handle_time, "
-      "hold_class, record, announce, no_agents, when_no_agents, when_full, when_max_wait, "
-      "overflow");
+  expect_single_error("queues:\n  - {name: q, extension: '1001'}\n", 2, "queues[0].extension",
+                      "unknown key 'extension'; known keys here: name, skills, strategy, "
+                      "priority_aging, max_length, max_wait, wrap_up, ring_timeout, "
+                      "no_answer_reason, service_level, short_abandon, expected_handle_time, "
+                      "hold_class, record, announce, whisper, agent_announcement, no_agents, "
+                      "when_no_agents, when_full, when_max_wait, "
+                      "overflow");
 }
 
 TEST(acd_queues, values_are_kept_in_their_ranges) {
