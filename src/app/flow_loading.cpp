@@ -29,6 +29,26 @@ blocking_load_flows(const config::daemon_settings& settings) {
         settings.source_file.string(), 0, 0, "dids[" + std::to_string(i) + "].flow",
         "no flow '" + did.target + "' in " + settings.paths.flows.string()});
   }
+  // So is a queue that sends its callers to a missing flow (max wait, full, no agents, an
+  // overflow rule): found here, not when the first caller is sent there.
+  const auto check_exit = [&](const acd::exit_target& target, const std::string& key) {
+    if (target.what != acd::exit_target::kind::flow || set->find(target.name)) return;
+    problems.push_back(
+        config::config_error{settings.source_file.string(), 0, 0, key + ".flow",
+                             "no flow '" + target.name + "' in " + settings.paths.flows.string()});
+  };
+  for (std::size_t i = 0; i < settings.acd.queues.size(); ++i) {
+    const auto& queue = settings.acd.queues[i];
+    const auto key = "queues[" + std::to_string(i) + "]";
+    check_exit(queue.when_no_agents, key + ".when_no_agents");
+    check_exit(queue.when_full, key + ".when_full");
+    check_exit(queue.when_max_wait, key + ".when_max_wait");
+    for (std::size_t j = 0; j < queue.overflow.size(); ++j) {
+      if (const auto& move = queue.overflow[j].move_to) {
+        check_exit(*move, key + ".overflow[" + std::to_string(j) + "].move_to");
+      }
+    }
+  }
   if (!problems.empty()) return problems;
   return set;
 }

@@ -64,6 +64,18 @@ class FlowCheckTest(unittest.TestCase):
         self.assertEqual(out.returncode, 1)
         self.assertIn(f"{path}: dids[0].flow: no flow 'main'", out.stderr)
 
+    def test_a_queue_sending_callers_to_a_missing_flow_is_refused(self):
+        self.write_flow('flows:\n  main:\n    start: a\n    nodes: {a: {hangup: }}\n')
+        path = config_with_flows(self.flows, extra=(
+            "queues:\n  - name: q\n    when_max_wait: {flow: voicemail}\n"
+            "    overflow:\n      - {after: 30s, move_to: {flow: main}}\n"
+            "      - {after: 60s, move_to: {flow: night}}\n"))
+        out = run_binary("--check-config", path)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn(f"{path}: queues[0].when_max_wait.flow: no flow 'voicemail'", out.stderr)
+        self.assertIn(f"{path}: queues[0].overflow[1].move_to.flow: no flow 'night'", out.stderr)
+        self.assertNotIn("overflow[0]", out.stderr)
+
     def test_a_valid_flow_passes(self):
         self.write_flow('flows:\n  main:\n    start: a\n    nodes: {a: {play: hi}}\n')
         out = run_binary("--check-config", config_with_flows(self.flows))
