@@ -5,9 +5,10 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
-#include <ctime>
 #include <future>
 #include <unordered_set>
+
+#include "callcenterd/core/local_day.hpp"
 
 namespace callcenterd::acd {
 
@@ -157,16 +158,7 @@ void acd_service::arm_reconciler() {
 
 void acd_service::arm_day_rollover() {
   if (stopped_) return;
-  // The next local midnight, as the machine's time zone has it: "today" is the site's day.
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm local{};
-  localtime_r(&now, &local);
-  local.tm_mday += 1;
-  local.tm_hour = 0;
-  local.tm_min = 0;
-  local.tm_sec = 0;
-  local.tm_isdst = -1;
-  day_timer_.expires_at(std::chrono::system_clock::from_time_t(std::mktime(&local)));
+  day_timer_.expires_at(core::next_local_midnight(std::chrono::system_clock::now()));
   day_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || stopped_) return;
     spdlog::info("acd: a new day; today's queue counters start from zero");

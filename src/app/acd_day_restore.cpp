@@ -2,10 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ctime>
 #include <pqxx/pqxx>
 
 #include "acd_wiring.hpp"
+#include "callcenterd/core/local_day.hpp"
 #include "time_text.hpp"
 
 namespace callcenterd::app {
@@ -36,22 +36,10 @@ std::vector<acd::acd_event> read_day(pqxx::connection& connection, const std::st
 
 }  // namespace
 
-std::chrono::system_clock::time_point local_midnight_before(
-    std::chrono::system_clock::time_point at) {
-  const auto t = std::chrono::system_clock::to_time_t(at);
-  std::tm local{};
-  localtime_r(&t, &local);
-  local.tm_hour = 0;
-  local.tm_min = 0;
-  local.tm_sec = 0;
-  local.tm_isdst = -1;
-  return std::chrono::system_clock::from_time_t(std::mktime(&local));
-}
-
 void restore_acd_day(store::db_pool& pool, acd::acd_service& acd, std::string node,
                      std::chrono::system_clock::time_point started) {
   pool.async_run<std::vector<acd::acd_event>>(
-      [node = std::move(node), from = iso_utc(local_midnight_before(started)),
+      [node = std::move(node), from = iso_utc(core::local_midnight_before(started)),
        until = iso_utc(started)](pqxx::connection& connection) {
         return read_day(connection, node, from, until);
       },

@@ -17,8 +17,4 @@ namespace callcenterd::app {
 void restore_acd_day(store::db_pool& pool, acd::acd_service& acd, std::string node,
                      std::chrono::system_clock::time_point started);
 
-/// The local midnight at or before `at`, as the machine's time zone has it.
-std::chrono::system_clock::time_point local_midnight_before(
-    std::chrono::system_clock::time_point at);
-
 }  // namespace callcenterd::app

@@ -116,8 +116,9 @@ struct agent_change {
   acd::agent_view after;
 };
 
-/// Runs `change` on the ACD's strand for agent `id`, if `who` may steer them.
-asio::awaitable<agent_change> change_agent(
+/// Runs `change` on the ACD's strand for agent `id`, if `who` may steer them, and answers with
+/// the agent as they are now or why not.
+asio::awaitable<api::response> change_agent(
     acd::acd_service& acd, const principal& who, std::string id,
     std::function<boost::system::result<void>(acd::engine&, acd::instant)> change) {
   std::function<agent_change(acd::engine&, acd::instant)> job =
@@ -133,20 +134,16 @@ asio::awaitable<agent_change> change_agent(
         return out;
       };
   auto asked = acd.ask<agent_change>(std::move(job));
-  auto outcome = co_await std::move(asked);
-  co_return outcome;
-}
-
-api::response answer_change(const agent_change& change) {
-  if (!change.found) {
-    return api::error_response(http::status::not_found, "not_found", "no such agent");
+  const auto outcome = co_await std::move(asked);
+  if (!outcome.found) {
+    co_return api::error_response(http::status::not_found, "not_found", "no such agent");
   }
-  if (!change.allowed) {
-    return api::error_response(http::status::forbidden, "forbidden",
-                               "you may not change this agent");
+  if (!outcome.allowed) {
+    co_return api::error_response(http::status::forbidden, "forbidden",
+                                  "you may not change this agent");
   }
-  if (change.refused) return error_of(change.refused);
-  return api::json_response(http::status::ok, agent_json(change.after));
+  if (outcome.refused) co_return error_of(outcome.refused);
+  co_return api::json_response(http::status::ok, agent_json(outcome.after));
 }
 
 using signed_in_handler =
@@ -244,8 +241,7 @@ void register_acd_routes(api::router& router, auth_service& auth, acd::acd_servi
                                             "state must be ready, not_ready or logged_out");
             }
             auto changing = change_agent(acd, who, id, std::move(change));
-            const auto outcome = co_await std::move(changing);
-            co_return answer_change(outcome);
+            co_return co_await std::move(changing);
           }));
 
   router.post(
@@ -257,8 +253,7 @@ void register_acd_routes(api::router& router, auth_service& auth, acd::acd_servi
                   std::function<boost::system::result<void>(acd::engine&, acd::instant)> change =
                       [id](acd::engine& e, acd::instant now) { return e.end_wrap_up(id, now); };
                   auto changing = change_agent(acd, who, id, std::move(change));
-                  const auto outcome = co_await std::move(changing);
-                  co_return answer_change(outcome);
+                  co_return co_await std::move(changing);
                 }));
 
   router.get(

@@ -159,13 +159,11 @@ void call::dial_target() {
 
 void call::on_playback_done(leg_side side, bool interrupted) {
   if (queued_ && queued_->connected) {
-    // The whisper to the agent, then the agent's announcement to the caller; the music that
-    // either replaces ends here too and concerns nobody.
+    // The whisper's end brings the agent's announcement to the caller; the end of that, and of
+    // the music either replaces, concerns nobody.
     if (side == leg_side::callee && queued_->whispering) {
       queued_->whispering = false;
       if (!finished_ && !caller_.ended) announce_agent();
-    } else if (side == leg_side::caller && queued_->introducing && !interrupted) {
-      queued_->introducing = false;
     }
     return;
   }

@@ -90,6 +90,10 @@ struct party {
   std::string user;
 };
 
+/// Why a callee's INVITE that failed with `status` did not ring through: declined (486, 600,
+/// 603) or unreachable (anything else). The ACD hears it of agents; every ring's record says it.
+acd::offer_failure ring_failure_of(int status);
+
 /// A registered device to ring: its Contact and the flow its REGISTER came over.
 struct device {
   sip::sip_uri contact;
@@ -259,8 +263,9 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   std::string queue_field(std::string_view name) const;
   /// An offer's INVITE failed with `status`: the ACD hears why, the caller waits on.
   void agent_failed(int status);
-  /// Tells the ACD the call is over: the caller left, or the agent's part ended.
-  void leave_acd();
+  /// Tells the ACD the call is over: the caller left, or the agent's part ended (`agent_part`
+  /// says how: "transfer"; empty: by whoever hung up first, "agent" or else "caller").
+  void leave_acd(std::string_view agent_part = {});
   /// The agent transferred the caller on (and left, or the transfer completed): their part
   /// of the call is over, so their wrap-up begins; the ACD has no more to do with the call.
   void agent_transferred_away();
@@ -361,11 +366,9 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
     std::string queue;
     std::string agent;  ///< whose device rings for the call now; empty: none
     bool connected = false;
-    std::string ended_by = "caller";
     queue_treatment treatment{};
-    bool announcing = false;   ///< a place announcement plays instead of the music
-    bool whispering = false;   ///< the agent hears the whisper; the caller waits with music
-    bool introducing = false;  ///< the caller hears the agent's announcement
+    bool announcing = false;  ///< a place announcement plays instead of the music
+    bool whispering = false;  ///< the agent hears the whisper; the caller waits with music
     std::shared_ptr<const media::prompt> announcement{};  ///< said once the whisper is over
   };
   std::optional<queue_wait> queued_;

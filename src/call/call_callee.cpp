@@ -33,6 +33,13 @@ std::optional<device> call::preferred_device(const std::string& extension) const
   return device{std::move(*contact), bindings.front().path};
 }
 
+acd::offer_failure ring_failure_of(int status) {
+  // Busy and decline are the callee's (or their phone's) own refusal; everything else (no
+  // device, no answer to the INVITE, a server error) means the device could not be reached.
+  if (status == 486 || status == 600 || status == 603) return acd::offer_failure::declined;
+  return acd::offer_failure::unreachable;
+}
+
 void call::start_ring_timer() {
   ring_timer_.expires_after(context_->settings.ring_timeout);
   ring_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
@@ -200,8 +207,7 @@ void call::on_callee_failure(int status, std::string_view reason) {
   }
   callee_->ended = true;
   ring_timer_.cancel();
-  const bool refused = status == 486 || status == 600 || status == 603;
-  timeline_.end(call_timeline::kind::ring, refused ? "declined" : "unreachable",
+  timeline_.end(call_timeline::kind::ring, acd::to_string(ring_failure_of(status)),
                 std::chrono::steady_clock::now());
   if (cancelled_ || caller_.ended) {
     finish_if_done();

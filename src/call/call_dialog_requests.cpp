@@ -97,7 +97,6 @@ void call::on_bye(leg& from, sip::server_handle transaction, const sip::sip_mess
   }
   spdlog::info("call {}: {} hung up", caller_call_id(),
                from.side == leg_side::caller ? "caller" : "callee");
-  if (queued_) queued_->ended_by = from.side == leg_side::caller ? "caller" : "agent";
   timeline_.ended_by(from.side == leg_side::caller ? "caller" : queued_ ? "agent" : "callee");
   if (pending_) {
     respond(pending_->transaction, pending_->request, 487, "Request Terminated");

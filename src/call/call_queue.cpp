@@ -15,13 +15,6 @@ namespace {
 
 using speech_result = boost::system::result<std::shared_ptr<const media::prompt>>;
 
-acd::offer_failure failure_of(int status) {
-  // Busy and decline are the agent's (or their phone's) own refusal; everything else (no
-  // device, no answer to the INVITE, a server error) means the device could not be reached.
-  if (status == 486 || status == 600 || status == 603) return acd::offer_failure::declined;
-  return acd::offer_failure::unreachable;
-}
-
 }  // namespace
 
 void call::join_queue(const ivr::connect_target& target) {
@@ -35,7 +28,6 @@ void call::join_queue(const ivr::connect_target& target) {
   queued_ = queue_wait{.queue = target.name,
                        .agent = {},
                        .connected = false,
-                       .ended_by = "caller",
                        .treatment = treatment_of ? treatment_of(target.name) : queue_treatment{},
                        .announcing = false};
   spdlog::info("call {}: waits in queue {}", caller_call_id(), target.name);
@@ -249,9 +241,8 @@ void call::put_through(const std::string& body, const std::shared_ptr<const medi
 
 void call::announce_agent() {
   auto said = std::move(queued_->announcement);
-  if (said && media_->play(leg_side::caller, said, false, false)) {
-    queued_->introducing = true;
-  } else {
+  // Said in place of the music; without it the caller hears the agent at once.
+  if (!said || !media_->play(leg_side::caller, said, false, false)) {
     media_->stop_playing(leg_side::caller);
   }
 }
@@ -266,9 +257,9 @@ void call::agent_failed(int status) {
   if (queued_->agent.empty()) return;  // withdrawn: the ACD knows
   const auto agent = std::exchange(queued_->agent, {});
   spdlog::info("call {}: agent {} did not take it ({})", caller_call_id(), agent, status);
-  timeline_.end(call_timeline::kind::ring, acd::to_string(failure_of(status)),
+  timeline_.end(call_timeline::kind::ring, acd::to_string(ring_failure_of(status)),
                 std::chrono::steady_clock::now(), agent);
-  router->offer_failed(uuid_, agent, failure_of(status));
+  router->offer_failed(uuid_, agent, ring_failure_of(status));
 }
 
 void call::leave_queue(acd::queue_outcome why, const acd::exit_target& target) {
@@ -321,11 +312,10 @@ void call::leave_queue(acd::queue_outcome why, const acd::exit_target& target) {
 
 void call::agent_transferred_away() {
   if (!queued_ || !queued_->connected) return;
-  queued_->ended_by = "transfer";
-  leave_acd();
+  leave_acd("transfer");
 }
 
-void call::leave_acd() {
+void call::leave_acd(std::string_view agent_part) {
   if (!queued_) return;
   auto* router = context_->flows.queues;
   const auto wait = std::move(*queued_);
@@ -338,7 +328,9 @@ void call::leave_acd() {
   }
   if (router == nullptr) return;
   if (wait.connected) {
-    router->call_ended(uuid_, wait.ended_by);
+    if (agent_part.empty())
+      agent_part = timeline_.header().ended_by == "agent" ? "agent" : "caller";
+    router->call_ended(uuid_, std::string(agent_part));
   } else {
     router->caller_left(uuid_);
   }

@@ -73,7 +73,17 @@ class TestDatabase:
         return psql(self.conninfo, sql)
 
     def close(self):
-        psql(self.admin, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        # FORCE ends the daemon's connections, but the test role may not end an autovacuum
+        # worker that happens to be in the database (PostgreSQL refuses with "must be a member
+        # of the role whose process is being terminated"): such a worker is done in moments.
+        for attempt in range(50):
+            try:
+                psql(self.admin, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+                return
+            except RuntimeError as e:
+                if "must be a member of the role" not in str(e) or attempt == 49:
+                    raise
+                time.sleep(0.2)
 
 
 class PrivateCluster:

@@ -2,7 +2,6 @@
 // must read back as the engine emitted it, for every kind of event.
 #include <gtest/gtest.h>
 
-#include "acd_day_restore.hpp"
 #include "acd_wiring.hpp"
 
 namespace callcenterd::app {
@@ -58,17 +57,6 @@ TEST(acd_event_record, other_kinds_and_bad_payloads_read_as_nothing) {
   ASSERT_TRUE(odd);
   EXPECT_EQ(odd->wait, milliseconds(0));
   EXPECT_EQ(odd->queue, "");
-}
-
-TEST(acd_day_restore, the_day_starts_at_local_midnight) {
-  const auto now = std::chrono::system_clock::now();
-  const auto midnight = local_midnight_before(now);
-  EXPECT_LE(midnight, now);
-  EXPECT_GT(midnight, now - std::chrono::hours(25));  // 25: a day with a DST change
-  const auto t = std::chrono::system_clock::to_time_t(midnight);
-  std::tm local{};
-  localtime_r(&t, &local);
-  EXPECT_EQ(local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec, 0);
 }
 
 }  // namespace
