@@ -34,6 +34,8 @@ class last_offer final : public acd::engine_listener {
   }
   void on_offer_withdrawn(const std::string&, const std::string&, std::string_view) override {}
   void on_exit(const std::string&, acd::queue_outcome, const acd::exit_target&) override {}
+  void on_callback_due(const std::string&, const acd::agent_settings&, const std::string&,
+                       const acd::callback_party&) override {}
   void on_event(const acd::acd_event&) override { ++events; }
   std::string call;
   std::string agent;

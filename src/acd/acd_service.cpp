@@ -28,6 +28,10 @@ class acd_service::hooks_listener final : public engine_listener {
   void on_exit(const std::string& call, queue_outcome why, const exit_target& target) override {
     if (hooks_.exit) hooks_.exit(call, why, target);
   }
+  void on_callback_due(const std::string& call, const agent_settings& agent,
+                       const std::string& queue, const callback_party& to) override {
+    if (hooks_.callback_due) hooks_.callback_due(call, agent, queue, to);
+  }
   void on_event(const acd_event& event) override {
     if (hooks_.record) hooks_.record(event);
   }
@@ -112,6 +116,30 @@ void acd_service::offer_failed(std::string call, std::string agent, offer_failur
 void acd_service::call_ended(std::string call, std::string who) {
   run([call = std::move(call), who = std::move(who)](engine& acd, instant now) {
     (void)acd.call_ended(call, who, now);
+  });
+}
+
+void acd_service::request_callback(std::string call, callback_party to,
+                                   std::function<void(bool)> done) {
+  run([call = std::move(call), to = std::move(to), done = std::move(done)](engine& acd,
+                                                                           instant now) {
+    const auto taken = acd.request_callback(call, to, now);
+    if (!taken) spdlog::info("call {}: no callback: {}", call, taken.error().message());
+    done(taken.has_value());
+  });
+}
+
+void acd_service::callback_answered(std::string call, std::string new_call,
+                                    std::function<void(bool)> done) {
+  run([call = std::move(call), new_call = std::move(new_call), done = std::move(done)](
+          engine& acd, instant now) {
+    done(acd.callback_answered(call, new_call, now).has_value());
+  });
+}
+
+void acd_service::callback_failed(std::string call, std::string why) {
+  run([call = std::move(call), why = std::move(why)](engine& acd, instant now) {
+    (void)acd.callback_failed(call, why, now);
   });
 }
 

@@ -51,6 +51,9 @@ call_index engine::state::new_call(const std::string& id) {
   call.moves = 0;
   call.agent = no_index;
   call.offered_to.clear();
+  call.callback = false;
+  call.reached = false;
+  call.attempts = 0;
   call.place = ranked_call{.rank = 0, .sequence = next_sequence++, .call = c};
   call_by_id.emplace(id, c);
   return c;
@@ -143,6 +146,11 @@ unsigned engine::state::position_of(call_index c) const {
 void engine::state::leave_queue(call_index c, queue_outcome why, const exit_target& target,
                                 instant now) {
   auto& call = calls[c];
+  if (call.callback) {
+    // Counted when the caller took it; its end is the callback's, not an abandon.
+    drop_callback(c, to_string(why), now);
+    return;
+  }
   auto& queue = queues[call.queue];
   const auto wait = std::chrono::duration_cast<duration>(now - call.arrived);
   acd_event event{
@@ -238,6 +246,7 @@ void engine::state::connect(call_index c, agent_index a, instant now) {
                   .agent = agent.settings.id};
   event.wait = wait;
   event.priority = call.priority;
+  if (call.callback) event.detail = "callback";
   emit(event);
   change_state(a, agent_state::on_call, {}, now);
   if (!others.empty()) {
@@ -280,6 +289,12 @@ void engine::state::apply_step(call_index c, instant now) {
   auto& call = calls[c];
   auto& queue = queues[call.queue];
   const auto step = queue.steps[call.next_step];
+  if (step.move_to && call.callback) {
+    // A callback keeps its place in this queue: only widening applies to it.
+    ++call.next_step;
+    schedule_next_step(c);
+    return;
+  }
   if (step.move_to && call.phase == call_phase::ringing) {
     // Not away from an agent whose phone rings: once the offer is over.
     schedule(deadline::kind::overflow_step, now + retry_while_ringing, c, call.queue_generation);

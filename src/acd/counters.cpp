@@ -27,10 +27,22 @@ void engine::state::count(const acd_event& event) {
       }
       break;
     case kind::call_connected:
+      if (agent != nullptr) ++agent->calls_today;
+      if (event.detail == "callback") {
+        // Counted as a callback when the caller took it; its answer is the callback's.
+        ++q.today.callbacks_connected;
+        q.today.wait_of_callbacks += event.wait;
+        break;
+      }
       ++q.today.answered;
       q.today.wait_of_answered += event.wait;
       if (event.wait <= q.settings.service_level_threshold) ++q.today.answered_within_threshold;
-      if (agent != nullptr) ++agent->calls_today;
+      break;
+    case kind::callback_requested:
+      ++q.today.callback;
+      break;
+    case kind::callback_failed:
+      if (event.detail == "given_up") ++q.today.callbacks_failed;
       break;
     case kind::call_completed:
       q.today.talk += event.talk;

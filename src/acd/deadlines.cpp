@@ -27,11 +27,22 @@ bool engine::state::is_current(const deadline& d) const {
       return call.in_use && call.phase == call_phase::ringing &&
              call.ring_generation == d.generation;
     }
-    case deadline::kind::overflow_step:
+    case deadline::kind::overflow_step: {
+      const auto& call = calls[d.index];
+      return call.in_use && call.queue_generation == d.generation &&
+             call.phase != call_phase::connected && call.phase != call_phase::leaving;
+    }
     case deadline::kind::max_wait: {
       const auto& call = calls[d.index];
       return call.in_use && call.queue_generation == d.generation &&
              (call.phase == call_phase::waiting || call.phase == call_phase::ringing);
+    }
+    case deadline::kind::callback_dial:
+    case deadline::kind::callback_retry: {
+      const auto& call = calls[d.index];
+      const auto phase =
+          d.what == deadline::kind::callback_dial ? call_phase::dialing : call_phase::resting;
+      return call.in_use && call.phase == phase && call.ring_generation == d.generation;
     }
     case deadline::kind::wrap_up: {
       const auto& agent = agents[d.index];
@@ -62,6 +73,13 @@ void engine::state::run(const deadline& due, instant now) {
     }
     case deadline::kind::wrap_up:
       finish_wrap_up(due.index, now);
+      return;
+    case deadline::kind::callback_dial:
+      // The call layer never said how the attempt went.
+      callback_attempt_failed(due.index, "lost", now);
+      return;
+    case deadline::kind::callback_retry:
+      resume_callback(due.index, now);
       return;
   }
 }

@@ -267,6 +267,8 @@ boost::system::result<void> engine::enqueue(const call_request& request, instant
 boost::system::result<void> engine::caller_left(std::string_view call, instant now) {
   const auto c = state_->find_call(call);
   if (c == no_index) return acd_errc::unknown_call;
+  // The caller who took a callback hangs up; the call waits on for them.
+  if (state_->awaits_callback(c)) return {};
   if (state_->calls[c].phase == call_phase::connected) return call_ended(call, "caller", now);
   state_->leave_queue(c, queue_outcome::abandoned, {}, now);
   return {};

@@ -102,6 +102,7 @@ struct queue_record {
   std::int64_t strategy_cursor = -1;  ///< the strategy's own state (strategy::pick)
   queue_counters today;
   handle_time_window recent_handle_times;
+  unsigned callbacks_waiting = 0;  ///< callbacks in line whose caller has not answered yet
 };
 
 enum class call_phase {
@@ -109,6 +110,8 @@ enum class call_phase {
   ringing,
   connected,
   leaving,  ///< out of its queue's sets, on its way elsewhere
+  dialing,  ///< a callback calls its caller; an agent is reserved (offered_to)
+  resting,  ///< a callback between attempts: out of line until it tries again
 };
 
 struct call_record {
@@ -128,10 +131,15 @@ struct call_record {
   /// Bumped when the call leaves a queue or its ringing ends: older deadlines are stale.
   std::uint64_t queue_generation = 0;
   std::uint64_t ring_generation = 0;
+  /// A callback: the caller hung up keeping their place. `reached` once they answered it.
+  bool callback = false;
+  bool reached = false;
+  unsigned attempts = 0;  ///< callback calls placed so far
+  callback_party callback_to;
 };
 
 struct deadline {
-  enum class kind { ring_timeout, overflow_step, max_wait, wrap_up };
+  enum class kind { ring_timeout, overflow_step, max_wait, wrap_up, callback_dial, callback_retry };
   instant at{};
   kind what = kind::ring_timeout;
   std::uint32_t index = 0;
@@ -206,6 +214,20 @@ struct engine::state {
   void connect(detail::call_index c, detail::agent_index a, instant now);
   void complete(detail::call_index c, std::string_view who, instant now);
   void apply_step(detail::call_index c, instant now);
+  /// The call is a callback whose caller is not on the line: nothing rings before they are.
+  bool awaits_callback(detail::call_index c) const {
+    return calls[c].callback && !calls[c].reached;
+  }
+
+  // Callbacks (callbacks.cpp).
+  /// Reserves `a` for callback `c` and asks the call layer to call the caller back.
+  void dial_callback(detail::call_index c, detail::agent_index a, instant now);
+  /// An attempt failed: the agent is free, the callback rests or is given up.
+  void callback_attempt_failed(detail::call_index c, std::string_view why, instant now);
+  /// A callback whose caller had answered leaves (hung up, lost): given up, not an abandon.
+  void drop_callback(detail::call_index c, std::string_view why, instant now);
+  /// Back in line after its retry delay, in its old place.
+  void resume_callback(detail::call_index c, instant now);
   bool refuse_at_entry(detail::call_index c, detail::queue_index q, instant now);
   unsigned position_of(detail::call_index c) const;
 

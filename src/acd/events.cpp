@@ -94,6 +94,14 @@ std::string_view to_string(acd_event::kind what) {
       return "agent.next_status";
     case k::agent_repaired:
       return "agent.repaired";
+    case k::callback_requested:
+      return "queue.callback_requested";
+    case k::callback_dialing:
+      return "queue.callback_dialing";
+    case k::callback_answered:
+      return "queue.callback_answered";
+    case k::callback_failed:
+      return "queue.callback_failed";
   }
   return "queue.unknown";
 }
@@ -122,6 +130,8 @@ class acd_category_impl final : public boost::system::error_category {
         return "the offer was withdrawn";
       case acd_errc::bad_priority:
         return "priority out of range";
+      case acd_errc::no_callback:
+        return "no callback for this call";
     }
     return "unknown ACD error";
   }

@@ -72,6 +72,11 @@ void engine::state::route_agent(agent_index a, instant now) {
 }
 
 void engine::state::offer(call_index c, const std::vector<agent_index>& to, instant now) {
+  if (awaits_callback(c)) {
+    // Nothing rings before the caller is back on the line: one agent waits for them.
+    dial_callback(c, to.front(), now);
+    return;
+  }
   auto& call = calls[c];
   auto& q = queues[call.queue];
   q.waiting[call.stage].erase(call.place);

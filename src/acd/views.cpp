@@ -52,6 +52,7 @@ queue_view engine::state::view_of(const queue_record& q, instant now) const {
   queue_view view;
   view.name = q.settings.name;
   view.waiting = static_cast<unsigned>(q.in_line.size());
+  view.callbacks = q.callbacks_waiting;
   if (!q.arrivals.empty()) {
     view.oldest_wait = std::chrono::duration_cast<duration>(now - q.arrivals.begin()->first);
   }
@@ -148,14 +149,15 @@ std::vector<waiting_call_view> engine::waiting_calls(std::string_view name, inst
   unsigned position = 0;
   for (const auto& place : q.in_line) {
     const auto& call = state_->calls[place.call];
-    views.push_back(
-        waiting_call_view{.call = call.id,
-                          .queue = q.settings.name,
-                          .priority = call.priority,
-                          .position = ++position,
-                          .waited = std::chrono::duration_cast<duration>(now - call.arrived),
-                          .ewt = state_->estimated_wait(q, position),
-                          .ringing = call.phase == call_phase::ringing});
+    views.push_back(waiting_call_view{
+        .call = call.id,
+        .queue = q.settings.name,
+        .priority = call.priority,
+        .position = ++position,
+        .waited = std::chrono::duration_cast<duration>(now - call.arrived),
+        .ewt = state_->estimated_wait(q, position),
+        .ringing = call.phase == call_phase::ringing || call.phase == call_phase::dialing,
+        .callback = state_->awaits_callback(place.call)});
   }
   return views;
 }
@@ -167,13 +169,15 @@ std::optional<waiting_call_view> engine::waiting_call(std::string_view id, insta
   if (call.phase == call_phase::connected) return std::nullopt;
   const auto& q = state_->queues[call.queue];
   const auto position = state_->position_of(c);
-  return waiting_call_view{.call = call.id,
-                           .queue = q.settings.name,
-                           .priority = call.priority,
-                           .position = position,
-                           .waited = std::chrono::duration_cast<duration>(now - call.arrived),
-                           .ewt = state_->estimated_wait(q, position),
-                           .ringing = call.phase == call_phase::ringing};
+  return waiting_call_view{
+      .call = call.id,
+      .queue = q.settings.name,
+      .priority = call.priority,
+      .position = position,
+      .waited = std::chrono::duration_cast<duration>(now - call.arrived),
+      .ewt = state_->estimated_wait(q, position),
+      .ringing = call.phase == call_phase::ringing || call.phase == call_phase::dialing,
+      .callback = state_->awaits_callback(c)};
 }
 
 void engine::start_new_day() {
@@ -197,7 +201,8 @@ void engine::reconcile(const std::function<bool(std::string_view call)>& alive, 
   std::vector<call_index> gone;
   for (call_index c = 0; c < state_->calls.size(); ++c) {
     const auto& call = state_->calls[c];
-    if (call.in_use && !alive(call.id)) gone.push_back(c);
+    // A callback's caller is away by design; its attempts have their own deadline.
+    if (call.in_use && !state_->awaits_callback(c) && !alive(call.id)) gone.push_back(c);
   }
   for (const auto c : gone) {
     auto& call = state_->calls[c];

@@ -64,6 +64,14 @@ store::event acd_event_record(const acd::acd_event& event) {
       payload["wait_ms"] = event.wait.count();
       payload["position"] = event.position;
       break;
+    case kind::callback_requested:
+      payload["wait_ms"] = event.wait.count();
+      payload["position"] = event.position;
+      break;
+    case kind::callback_failed:
+      payload["reason"] = event.reason;
+      payload["wait_ms"] = event.wait.count();
+      break;
     case kind::call_enqueued:
     case kind::priority_changed:
       payload["priority"] = event.priority;
@@ -71,6 +79,8 @@ store::event acd_event_record(const acd::acd_event& event) {
       break;
     case kind::call_connected:
     case kind::call_offered:
+    case kind::callback_dialing:
+    case kind::callback_answered:
       payload["wait_ms"] = event.wait.count();
       break;
     case kind::call_completed:
@@ -112,7 +122,7 @@ acd::duration ms_of(const nlohmann::json& payload, const char* key) {
 
 std::optional<acd::acd_event> acd_event_of(std::string_view kind, const nlohmann::json& payload) {
   using what = acd::acd_event::kind;
-  const auto found = enum_named(kind, what::agent_repaired);
+  const auto found = enum_named(kind, what::callback_failed);
   if (!found || !payload.is_object()) return std::nullopt;
   acd::acd_event event{.what = *found};
   event.call = text_of(payload, "call");
@@ -121,6 +131,8 @@ std::optional<acd::acd_event> acd_event_of(std::string_view kind, const nlohmann
   event.wait = ms_of(payload, "wait_ms");
   event.talk = ms_of(payload, "talk_ms");
   event.work = ms_of(payload, "after_call_work_ms");
+  event.detail = text_of(payload, "detail");
+  event.reason = text_of(payload, "reason");
   if (auto state = enum_named(text_of(payload, "state"), acd::agent_state::wrap_up)) {
     event.state = *state;
   }

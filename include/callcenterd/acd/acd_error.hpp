@@ -16,6 +16,7 @@ enum class acd_errc {
   already_queued,     ///< the call waits in a queue already
   offer_gone,         ///< an answer to an offer the ACD withdrew (timeout, caller left)
   bad_priority,       ///< outside 0..max_priority
+  no_callback,        ///< the queue offers no callback, or the call has one already
 };
 
 /// The category of acd_errc. Thread-safe.

@@ -28,6 +28,9 @@ struct acd_service_hooks {
   std::function<void(const std::string& call, const std::string& agent, std::string_view why)>
       withdraw;
   std::function<void(const std::string& call, queue_outcome why, const exit_target& target)> exit;
+  std::function<void(const std::string& call, const agent_settings& agent, const std::string& queue,
+                     const callback_party& to)>
+      callback_due;
   /// Every event (its time is the ACD's monotonic clock).
   std::function<void(const acd_event& event)> record;
   /// Whether a call is still up, for the reconciler; empty: no reconciling.
@@ -63,6 +66,10 @@ class acd_service {
   void offer_answered(std::string call, std::string agent, std::function<void(bool)> done);
   void offer_failed(std::string call, std::string agent, offer_failure why);
   void call_ended(std::string call, std::string who);
+  /// Callbacks (engine::request_callback and the rest); `done` gets whether the engine took it.
+  void request_callback(std::string call, callback_party to, std::function<void(bool)> done);
+  void callback_answered(std::string call, std::string new_call, std::function<void(bool)> done);
+  void callback_failed(std::string call, std::string why);
 
   /// Runs `job` with the engine and the time on the service's strand: agent requests and live
   /// views. Any thread.

@@ -30,6 +30,12 @@ class engine_listener {
   /// `call` left the ACD for `target` other than to an agent or another queue: max wait, queue
   /// full, no agents, an overflow rule. The engine has forgotten it.
   virtual void on_exit(const std::string& call, queue_outcome why, const exit_target& target) = 0;
+  /// A callback's turn came and `agent` is reserved for it: call the caller back. The call
+  /// answers with callback_answered (then the agent's offer rings as for any caller) or
+  /// callback_failed; a callback that neither answers nor fails within its ring timeout (and
+  /// a margin) is failed by the engine with on_offer_withdrawn(call, agent, "no_answer").
+  virtual void on_callback_due(const std::string& call, const agent_settings& agent,
+                               const std::string& queue, const callback_party& to) = 0;
   virtual void on_event(const acd_event& event) = 0;
 };
 
@@ -50,7 +56,10 @@ struct queue_counters {
   std::uint64_t timed_out = 0;
   std::uint64_t overflowed = 0;
   std::uint64_t blocked = 0;
-  std::uint64_t callback = 0;
+  std::uint64_t callback = 0;             ///< calls that left by taking a callback
+  std::uint64_t callbacks_connected = 0;  ///< callbacks that reached an agent
+  std::uint64_t callbacks_failed = 0;     ///< given up, or the caller hung up on the way
+  duration wait_of_callbacks{0};          ///< of connected callbacks, from their first queue entry
   std::uint64_t lost = 0;
   duration wait_of_answered{0};
   duration wait_of_abandoned{0};  ///< of abandons that were not short
@@ -62,7 +71,8 @@ struct queue_counters {
 /// One queue now, for the API and the wallboard.
 struct queue_view {
   std::string name{};
-  unsigned waiting = 0;  ///< in the queue, ringing agents included
+  unsigned waiting = 0;    ///< in the queue, ringing agents included
+  unsigned callbacks = 0;  ///< of those, callbacks whose caller is not on the line yet
   duration oldest_wait{0};
   /// Estimated wait for a caller who joins now; empty when no agent works the queue.
   std::optional<duration> ewt{};
@@ -106,6 +116,7 @@ struct waiting_call_view {
   duration waited{0};             ///< since it entered its first queue
   std::optional<duration> ewt{};  ///< until an agent takes it; empty when no agent works it
   bool ringing = false;
+  bool callback = false;  ///< a callback whose caller is not on the line yet
 };
 
 /// The ACD's routing core: agents, queues and waiting calls in memory, and the decisions that
@@ -161,6 +172,21 @@ class engine {
   /// Raises or lowers a waiting call's priority; its arrival time, and so its place among calls
   /// of the same priority, stays.
   boost::system::result<void> set_priority(std::string_view call, int priority, instant now);
+
+  // Callbacks (virtual hold).
+  /// The waiting caller takes the queue's callback: they may hang up (caller_left is then
+  /// ignored) and the call keeps its place; an offer ringing for it is withdrawn.
+  boost::system::result<void> request_callback(std::string_view call, callback_party to,
+                                               instant now);
+  /// The caller answered the callback placed as `new_call`: the call goes by that id from now
+  /// on and its reserved agent is offered it.
+  boost::system::result<void> callback_answered(std::string_view call, std::string_view new_call,
+                                                instant now);
+  /// The callback did not reach the caller (`why`: no_answer, busy, unreachable): the reserved
+  /// agent is free, and the callback tries again after the queue's retry delay, in its place,
+  /// until its attempts are used up.
+  boost::system::result<void> callback_failed(std::string_view call, std::string_view why,
+                                              instant now);
 
   /// Repairs agents that are ringing, on a call or in wrap-up for a call for which `alive` says
   /// false, and forgets waiting calls that are gone; each repair is an event.

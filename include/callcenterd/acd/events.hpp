@@ -60,6 +60,13 @@ struct acd_event {
                           ///< talk and work of that call
     agent_next_status,    ///< agent, detail = what applies after the call
     agent_repaired,       ///< agent, detail = what the reconciler found
+    callback_requested,   ///< queue, wait, position: the caller hung up keeping their place
+    callback_dialing,     ///< queue, agent (reserved), wait, detail = the attempt's number
+    callback_answered,    ///< call (the new call's id), queue, agent, wait,
+                          ///< detail = the call that asked for it
+    callback_failed,      ///< queue, agent (if one was reserved), reason = why (no_answer,
+                          ///< busy, unreachable, abandoned, lost), detail = "retry" or
+                          ///< "given_up"
   };
   kind what = kind::call_enqueued;
   instant at{};

@@ -74,6 +74,40 @@ enum class no_agents_policy {
   refuse,  ///< counted as blocked, sent to `when_no_agents`
 };
 
+/// Queue callback (virtual hold): a waiting caller may hang up and keep their place; when
+/// their turn comes an agent is reserved and the caller is called back, then put through to
+/// that agent like any caller who waited on the line.
+struct callback_settings {
+  /// How long a caller waits before the callback is offered to them; 0: never offered.
+  duration offer_after{0};
+  /// The key that takes the offer.
+  char key = '1';
+  /// Calls placed to reach the caller before the callback is given up.
+  unsigned attempts = 3;
+  /// Between a failed attempt and the next one; the callback keeps its place meanwhile.
+  duration retry_delay{std::chrono::minutes(2)};
+  /// How long the caller's phone may ring on each attempt.
+  duration ring_timeout{std::chrono::seconds(30)};
+  /// The trunk the callbacks go out through, and what is dialled before the caller's number.
+  std::string trunk{};
+  std::string dial_prefix{};
+  /// What the caller hears: the offer (over the music) and, once taken, the confirmation
+  /// before the call ends; `{number}` and `{key}` are filled in. Empty: the daemon's wording.
+  std::string offer_text{};
+  std::string confirmation_text{};
+  /// Said to the caller when they answer the callback; empty: the daemon's wording.
+  std::string greeting_text{};
+  bool operator==(const callback_settings&) const = default;
+};
+
+/// Whom a callback calls (a number its queue's trunk can dial) and the number it shows as
+/// calling. The call layer's to give and use; the engine keeps it with the call.
+struct callback_party {
+  std::string number{};
+  std::string caller_id{};
+  bool operator==(const callback_party&) const = default;
+};
+
 /// A queue: who may answer its calls, in which order, and its limits and thresholds.
 struct queue_settings {
   std::string name{};
@@ -117,6 +151,7 @@ struct queue_settings {
   std::string whisper{};
   /// Said to the caller once the agent is put through ("工号 {agent} 为您服务"); same fields.
   std::string agent_announcement{};
+  callback_settings callback{};
   bool operator==(const queue_settings&) const = default;
 };
 

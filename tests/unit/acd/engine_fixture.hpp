@@ -41,6 +41,11 @@ class recording_listener final : public engine_listener {
   void on_exit(const std::string& call, queue_outcome why, const exit_target& target) override {
     exits.push_back({call, why, target});
   }
+  void on_callback_due(const std::string& call, const agent_settings& agent,
+                       const std::string& queue, const callback_party& to) override {
+    callbacks.push_back({call, agent.id, queue});
+    callback_numbers.push_back(to.number);
+  }
   void on_event(const acd_event& event) override { events.push_back(event); }
 
   /// The agents offered `call`, in order.
@@ -59,6 +64,8 @@ class recording_listener final : public engine_listener {
   }
 
   std::vector<offer_made> offers;
+  std::vector<offer_made> callbacks;          ///< callbacks due, with the agent reserved
+  std::vector<std::string> callback_numbers;  ///< and whom each calls
   std::vector<withdrawal> withdrawn;
   std::vector<exit_made> exits;
   std::vector<acd_event> events;

@@ -24,6 +24,8 @@ class answering_room final : public engine_listener {
   }
   void on_offer_withdrawn(const std::string&, const std::string&, std::string_view) override {}
   void on_exit(const std::string&, queue_outcome, const exit_target&) override {}
+  void on_callback_due(const std::string&, const agent_settings&, const std::string&,
+                       const callback_party&) override {}
   void on_event(const acd_event&) override {}
   std::vector<std::pair<std::string, std::string>> offers;
 };

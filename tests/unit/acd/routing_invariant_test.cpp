@@ -23,6 +23,8 @@ class offer_book final : public engine_listener {
   void on_exit(const std::string& call, queue_outcome, const exit_target&) override {
     exited.insert(call);
   }
+  void on_callback_due(const std::string&, const agent_settings&, const std::string&,
+                       const callback_party&) override {}
   void on_event(const acd_event&) override { ++events; }
 
   std::set<std::pair<std::string, std::string>> open;
