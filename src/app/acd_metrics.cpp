@@ -29,6 +29,13 @@ acd_metrics::acd_metrics(boost::asio::io_context& io, core::metrics_registry& me
                                    "Calls of the queue connected to an agent today", labels),
         .abandoned = &metrics.gauge("callcenterd_queue_abandoned_today",
                                     "Calls whose caller hung up while waiting today", labels),
+        .callbacks_waiting =
+            &metrics.gauge("callcenterd_queue_callbacks_waiting",
+                           "Callbacks in the queue whose caller is not on the line yet", labels),
+        .callback = &metrics.gauge("callcenterd_queue_callback_today",
+                                   "Callers who took the queue's callback today", labels),
+        .callbacks_connected = &metrics.gauge("callcenterd_queue_callbacks_connected_today",
+                                              "Callbacks that reached an agent today", labels),
         .service_level = &metrics.gauge(
             "callcenterd_queue_service_level",
             "Today's service level (answered within the threshold / offered less short "
@@ -76,6 +83,9 @@ void acd_metrics::refresh(acd::engine& engine, acd::instant now) {
     g.offered->set(static_cast<double>(v.today.offered));
     g.answered->set(static_cast<double>(v.today.answered));
     g.abandoned->set(static_cast<double>(v.today.abandoned));
+    g.callbacks_waiting->set(v.callbacks);
+    g.callback->set(static_cast<double>(v.today.callback));
+    g.callbacks_connected->set(static_cast<double>(v.today.callbacks_connected));
     g.service_level->set(v.service_level.value_or(-1.0));
     const std::array<unsigned, 5> counts{v.ready, v.not_ready, v.ringing, v.on_call, v.wrap_up};
     for (std::size_t s = 0; s < counts.size() && s < g.agents.size(); ++s) {

@@ -28,6 +28,9 @@ class acd_metrics {
     core::gauge* offered;
     core::gauge* answered;
     core::gauge* abandoned;
+    core::gauge* callbacks_waiting;
+    core::gauge* callback;
+    core::gauge* callbacks_connected;
     core::gauge* service_level;
     std::vector<core::gauge*> agents;  ///< by acd::agent_state, logged_out excluded
   };

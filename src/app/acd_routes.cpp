@@ -41,27 +41,36 @@ json agent_json(const acd::agent_view& a) {
 }
 
 json queue_json(const acd::queue_view& q) {
-  return {{"name", q.name},
-          {"waiting", q.waiting},
-          {"oldest_wait_s", static_cast<double>(q.oldest_wait.count()) / 1000.0},
-          {"ewt_s", seconds_or_null(q.ewt)},
-          {"agents",
-           {{"logged_in", q.logged_in},
-            {"ready", q.ready},
-            {"ringing", q.ringing},
-            {"on_call", q.on_call},
-            {"wrap_up", q.wrap_up},
-            {"not_ready", q.not_ready}}},
-          {"offered", q.today.offered},
-          {"answered", q.today.answered},
-          {"abandoned", q.today.abandoned},
-          {"short_abandoned", q.today.short_abandoned},
-          {"timed_out", q.today.timed_out},
-          {"overflowed", q.today.overflowed},
-          {"blocked", q.today.blocked},
-          {"service_level", ratio_or_null(q.service_level)},
-          {"abandon_rate", ratio_or_null(q.abandon_rate)},
-          {"asa_s", seconds_or_null(q.average_speed_of_answer)}};
+  return {
+      {"name", q.name},
+      {"waiting", q.waiting},
+      {"callbacks_waiting", q.callbacks},
+      {"oldest_wait_s", static_cast<double>(q.oldest_wait.count()) / 1000.0},
+      {"ewt_s", seconds_or_null(q.ewt)},
+      {"agents",
+       {{"logged_in", q.logged_in},
+        {"ready", q.ready},
+        {"ringing", q.ringing},
+        {"on_call", q.on_call},
+        {"wrap_up", q.wrap_up},
+        {"not_ready", q.not_ready}}},
+      {"offered", q.today.offered},
+      {"answered", q.today.answered},
+      {"abandoned", q.today.abandoned},
+      {"short_abandoned", q.today.short_abandoned},
+      {"timed_out", q.today.timed_out},
+      {"overflowed", q.today.overflowed},
+      {"blocked", q.today.blocked},
+      {"callback", q.today.callback},
+      {"callbacks_connected", q.today.callbacks_connected},
+      {"callbacks_failed", q.today.callbacks_failed},
+      {"callback_wait_s", q.today.callbacks_connected == 0
+                              ? json(nullptr)
+                              : json(static_cast<double>(q.today.wait_of_callbacks.count()) /
+                                     1000.0 / static_cast<double>(q.today.callbacks_connected))},
+      {"service_level", ratio_or_null(q.service_level)},
+      {"abandon_rate", ratio_or_null(q.abandon_rate)},
+      {"asa_s", seconds_or_null(q.average_speed_of_answer)}};
 }
 
 json waiting_json(const acd::waiting_call_view& c) {
@@ -71,7 +80,8 @@ json waiting_json(const acd::waiting_call_view& c) {
           {"position", c.position},
           {"waited_s", static_cast<double>(c.waited.count()) / 1000.0},
           {"ewt_s", seconds_or_null(c.ewt)},
-          {"ringing", c.ringing}};
+          {"ringing", c.ringing},
+          {"callback", c.callback}};
 }
 
 /// Whether `who` may see and steer `agent`: themself, a supervisor's team member, anyone for

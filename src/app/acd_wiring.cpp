@@ -40,6 +40,20 @@ void acd_router::place_of(const std::string& call_uuid,
   });
 }
 
+void acd_router::request_callback(const std::string& call_uuid, const acd::callback_party& to,
+                                  std::function<void(bool taken)> done) {
+  acd_.request_callback(call_uuid, to, std::move(done));
+}
+
+void acd_router::callback_answered(const std::string& call_uuid, const std::string& new_uuid,
+                                   std::function<void(bool taken)> done) {
+  acd_.callback_answered(call_uuid, new_uuid, std::move(done));
+}
+
+void acd_router::callback_failed(const std::string& call_uuid, const std::string& why) {
+  acd_.callback_failed(call_uuid, why);
+}
+
 store::event acd_event_record(const acd::acd_event& event) {
   using kind = acd::acd_event::kind;
   const auto at = wall_time_of(event.at);

@@ -25,6 +25,11 @@ class acd_router final : public call::queue_router {
   void call_ended(const std::string& call_uuid, const std::string& who) override;
   void place_of(const std::string& call_uuid,
                 std::function<void(std::optional<call::queue_place>)> done) override;
+  void request_callback(const std::string& call_uuid, const acd::callback_party& to,
+                        std::function<void(bool taken)> done) override;
+  void callback_answered(const std::string& call_uuid, const std::string& new_uuid,
+                         std::function<void(bool taken)> done) override;
+  void callback_failed(const std::string& call_uuid, const std::string& why) override;
 
  private:
   acd::acd_service& acd_;

@@ -38,6 +38,7 @@ store::event call_record_event(const call::call_detail_record& record) {
                                   {"queue", record.queue},
                                   {"agent", record.agent},
                                   {"segments", std::move(segments)}});
+  if (!record.callback_of.empty()) event.payload["callback_of"] = record.callback_of;
   // The record is the call's end: it happened when the call ended, not when it was written.
   event.occurred_at = std::chrono::time_point_cast<std::chrono::microseconds>(record.ended);
   return event;

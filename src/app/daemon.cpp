@@ -168,6 +168,10 @@ class daemon {
                         const acd::exit_target& target) {
       sip_->calls().leave_queue(call, why, target);
     };
+    hooks.callback_due = [this](const std::string& call, const acd::agent_settings&,
+                                const std::string& queue, const acd::callback_party& to) {
+      sip_->calls().place_callback(call, queue, to);
+    };
     hooks.record = [this](const acd::acd_event& event) {
       events_->append(acd_event_record(event));
     };
@@ -227,7 +231,8 @@ class daemon {
                                                 .value_or(media::speech_language::english),
                                 .record = queue.record,
                                 .whisper = queue.whisper,
-                                .agent_announcement = queue.agent_announcement});
+                                .agent_announcement = queue.agent_announcement,
+                                .callback = callback_treatment_of(queue.callback)});
     }
     out.queue_treatment_of = [treatments = std::move(treatments)](const std::string& queue) {
       const auto found = treatments.find(queue);

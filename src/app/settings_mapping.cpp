@@ -71,4 +71,15 @@ unsigned thread_count(const config::service_settings& service) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+call::callback_treatment callback_treatment_of(const acd::callback_settings& callback) {
+  return call::callback_treatment{.after = callback.offer_after,
+                                  .key = callback.key,
+                                  .offer = callback.offer_text,
+                                  .confirmation = callback.confirmation_text,
+                                  .greeting = callback.greeting_text,
+                                  .trunk = callback.trunk,
+                                  .dial_prefix = callback.dial_prefix,
+                                  .ring_timeout = callback.ring_timeout};
+}
+
 }  // namespace callcenterd::app

@@ -4,7 +4,9 @@
 
 #include <string>
 
+#include "callcenterd/acd/model.hpp"
 #include "callcenterd/api/http_server.hpp"
+#include "callcenterd/call/call_manager.hpp"
 #include "callcenterd/config/settings.hpp"
 #include "callcenterd/store/db_pool.hpp"
 #include "callcenterd/store/event_log.hpp"
@@ -19,6 +21,8 @@ store::event_log_settings to_event_log_settings(const config::event_log_settings
                                                 const std::string& node);
 api::http_server_settings to_http_settings(const config::http_settings& http);
 spdlog::level::level_enum to_spdlog_level(config::log_level level);
+/// A queue's callback as its callers meet it.
+call::callback_treatment callback_treatment_of(const acd::callback_settings& callback);
 
 /// service.node_name, or the host name when it is empty.
 std::string node_name(const config::service_settings& service);

@@ -72,6 +72,13 @@ admission_refusal admission::admit(const asio::ip::address& source, clock::time_
   return admission_refusal::none;
 }
 
+bool admission::admit_outbound() {
+  const std::lock_guard lock(mutex_);
+  if (active_ >= max_calls_) return false;
+  ++active_;
+  return true;
+}
+
 void admission::release() {
   const std::lock_guard lock(mutex_);
   if (active_ > 0) --active_;

@@ -37,6 +37,8 @@ class admission {
 
   /// Takes a call slot and a token of `source`, or says why not.
   admission_refusal admit(const boost::asio::ip::address& source, clock::time_point now);
+  /// Takes a call slot for a call the daemon places itself (a callback): no source to limit.
+  bool admit_outbound();
   /// Gives a call slot back when the call ends.
   void release();
   std::size_t active() const;

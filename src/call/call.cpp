@@ -12,24 +12,30 @@ namespace callcenterd::call::detail {
 
 namespace asio = boost::asio;
 
-call::call(std::shared_ptr<call_context> context, sip::received_message invite,
-           sip::server_handle transaction, call_target target)
+call::call(std::shared_ptr<call_context> context, call_target target, std::string sip_call_id)
     : context_(std::move(context)),
       strand_(asio::make_strand(context_->io)),
       uuid_(core::make_uuid()),
       target_(std::move(target)),
-      caller_invite_(transaction),
-      media_(context_->media.create(
-          strand_,
-          media_call_info{.call_uuid = uuid_,
-                          .sip_call_id = std::string(invite.message.header("Call-ID").value_or("")),
-                          .record = target_.record,
-                          .hold_music = target_.hold_music})),
+      media_(context_->media.create(strand_, media_call_info{.call_uuid = uuid_,
+                                                             .sip_call_id = std::move(sip_call_id),
+                                                             .record = target_.record,
+                                                             .hold_music = target_.hold_music})),
       ring_timer_(strand_),
       probe_timer_(strand_),
       flow_timer_(strand_),
       queue_timer_(strand_),
-      timeline_(wall_clock::now(), std::chrono::steady_clock::now()) {
+      timeline_(wall_clock::now(), std::chrono::steady_clock::now()),
+      callback_timer_(strand_) {
+  media_->set_listener(this);
+  timeline_.header().call = uuid_;
+}
+
+call::call(std::shared_ptr<call_context> context, sip::received_message invite,
+           sip::server_handle transaction, call_target target)
+    : call(std::move(context), std::move(target),
+           std::string(invite.message.header("Call-ID").value_or(""))) {
+  caller_invite_ = transaction;
   auto tag = sip::new_token();
   if (auto d = sip::dialog_from_request(invite, tag)) {
     caller_.dialog = std::move(*d);
@@ -43,11 +49,9 @@ call::call(std::shared_ptr<call_context> context, sip::received_message invite,
     caller_party_ = {from->display_name, from->uri.user};
   }
   caller_.contact = contact_for(invite.source);
-  media_->set_listener(this);
   media_->set_party(leg_side::caller, caller_party_.user);
   caller_.invite = std::move(invite.message);
   auto& record = timeline_.header();
-  record.call = uuid_;
   record.sip_call_id = caller_.dialog.call_id;
   record.caller = caller_party_.user;
   record.caller_name = caller_party_.display;
@@ -81,6 +85,10 @@ std::string call::contact_for(const sip::flow& path) const {
 }
 
 void call::start() {
+  if (callback_) {
+    dial_back();
+    return;
+  }
   count(context_->started);
   if (!caller_.has_dialog) {
     refuse_caller(400, "Missing or Bad Dialog Headers");
@@ -181,6 +189,11 @@ void call::on_playback_done(leg_side side, bool interrupted) {
 void call::on_dtmf(leg_side side, char key) {
   spdlog::debug("call {}: key {} from the {}", caller_call_id(), key,
                 side == leg_side::caller ? "caller" : "callee");
+  if (side == leg_side::caller && waits_in_queue() && queued_->callback_offered &&
+      key == queued_->treatment.callback.key) {
+    take_callback();
+    return;
+  }
   if (side == leg_side::caller && flow_) flow_->on_key(key);
 }
 
@@ -193,6 +206,12 @@ void call::answer_caller(std::string body) {
 }
 
 void call::refuse_caller(int status, std::string_view reason) {
+  if (callback_ && !caller_.answered) {
+    // Our own INVITE to the caller: given up (CANCEL), not answered with a status.
+    if (!caller_.ended && dial_back_invite_) context_->stack.cancel(dial_back_invite_);
+    dial_back_failed("unreachable", status);
+    return;
+  }
   if (give_back_to_flow()) return;
   // A caller we answered ourselves (a greeting, then a callee that failed) is sent a BYE.
   if (caller_.answered) send_bye(caller_);
@@ -292,6 +311,7 @@ void call::finish_if_done() {
   probe_timer_.cancel();
   flow_timer_.cancel();
   queue_timer_.cancel();
+  callback_timer_.cancel();
   if (flow_) flow_->on_caller_gone();
   // The session timers' waits hold the call: let them go now.
   for (auto* which : {&caller_, callee_ ? &*callee_ : nullptr}) {

@@ -102,6 +102,15 @@ struct device {
 
 class flow_link;
 
+/// A callback the ACD asked for: whom to call back for which queue, and the ACD's name of it
+/// (the call that asked for it).
+struct callback_order {
+  std::string acd_call;
+  std::string queue;
+  acd::callback_party to;
+  queue_treatment treatment;
+};
+
 /// One call: the caller's leg, at most one callee leg at a time, the media session between
 /// them, and the flow the caller walks before a callee answers. Every member function runs on
 /// the call's strand; the manager reaches it by posting.
@@ -109,6 +118,10 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
  public:
   call(std::shared_ptr<call_context> context, sip::received_message invite,
        sip::server_handle transaction, call_target target);
+  /// A call the daemon places: the caller of a queue's callback, called back (call_callback.cpp).
+  /// Its caller leg is ours (we send the INVITE); once they answer it waits in the queue like
+  /// a caller who dialled in.
+  call(std::shared_ptr<call_context> context, callback_order order);
   ~call();
   call(const call&) = delete;
   call& operator=(const call&) = delete;
@@ -144,14 +157,41 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   void leave_queue(acd::queue_outcome why, const acd::exit_target& target);
 
  private:
+  /// What both kinds of call begin with: the strand, the UUID, the media session, the timers.
+  call(std::shared_ptr<call_context> context, call_target target, std::string sip_call_id);
+
+  // Queue callbacks (call_callback.cpp). The caller's side: the offer and the key.
+  /// Arms the offer of the queue's callback, if it makes one and the caller can be called back.
+  void schedule_callback_offer();
+  void offer_callback();
+  /// The caller pressed the callback key: the ACD keeps their place, they hear the
+  /// confirmation, and the call ends.
+  void take_callback();
+  void on_callback_taken(bool taken);
+  /// A callback line of the queue's (or the fallback in the queue's language), fields filled.
+  std::string callback_line(const std::string& configured, std::string_view fallback_en,
+                            std::string_view fallback_zh) const;
+  // The callback call's side: the caller leg is an INVITE of ours through the queue's trunk.
+  void dial_back();
+  void on_dial_back_address(const boost::asio::ip::address& address);
+  void send_dial_back(sip::sip_message invite);
+  void on_dial_back_event(const sip::client_event& event);
+  void on_dial_back_answer(const sip::received_message& response);
+  /// The callback did not reach the caller (`why` for the ACD, `status` for the record).
+  void dial_back_failed(std::string_view why, int status);
+  /// The offer the caller leg made us, for relaying to a callee: none when the leg is ours.
+  std::string_view caller_offer() const;
   // The callee leg (call_callee.cpp).
   void dial(const std::string& extension);
   /// Calls target_.number out through trunk target_.name (call_trunk.cpp).
   void dial_trunk();
+  /// Resolves trunk_'s host and calls `then` with its address on the strand; a host that does
+  /// not resolve refuses the caller (503).
+  void resolve_trunk(void (call::*then)(const boost::asio::ip::address&));
   void on_trunk_address(const boost::asio::ip::address& address);
   /// Sends the callee's INVITE again with credentials for the 401/407 `challenge`; false
   /// when there are none to give or they were refused already.
-  bool authenticate_to_trunk(const sip::sip_message& challenge);
+  bool authenticate_to_trunk(leg& which, const sip::sip_message& challenge);
   /// The extension's most preferred registered device, if it has one.
   std::optional<device> preferred_device(const std::string& extension) const;
   void send_callee_invite(const sip::sip_uri& target, const sip::flow& path);
@@ -161,6 +201,9 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   void start_ring_timer();
   void on_callee_event(std::uint64_t attempt, const sip::client_event& event);
   void on_callee_answer(const sip::received_message& response);
+  /// Makes `which`'s dialog from the 2xx of its INVITE and ACKs it; false when the 2xx lacks
+  /// the headers of a dialog.
+  bool confirm_answer(leg& which, const sip::received_message& response);
   /// Connects the caller to the callee who answered with `body`.
   void bridge_callee(const std::string& body);
   void on_callee_failure(int status, std::string_view reason);
@@ -370,11 +413,18 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
     bool announcing = false;  ///< a place announcement plays instead of the music
     bool whispering = false;  ///< the agent hears the whisper; the caller waits with music
     std::shared_ptr<const media::prompt> announcement{};  ///< said once the whisper is over
+    bool callback_offered = false;  ///< the caller heard the callback offer: the key takes it
+    bool callback_asked = false;    ///< the key was pressed; the ACD's answer is awaited
   };
   std::optional<queue_wait> queued_;
   boost::asio::steady_timer queue_timer_;
   /// What becomes the call's detail record when it is over.
   call_timeline timeline_;
+  boost::asio::steady_timer callback_timer_;
+  /// A callback call: what the ACD asked for; its INVITE, and whether the ACD heard the outcome.
+  std::optional<callback_order> callback_;
+  sip::client_handle dial_back_invite_;
+  bool callback_reported_ = false;
 };
 
 }  // namespace callcenterd::call::detail

@@ -81,7 +81,7 @@ sip::sip_message call::make_invite(leg& to, const sip::sip_uri& target, const pa
 }
 
 void call::send_callee_invite(const sip::sip_uri& target, const sip::flow& path) {
-  auto offer = media_->relay_offer(leg_side::caller, caller_.invite.body());
+  auto offer = media_->relay_offer(leg_side::caller, caller_offer());
   if (!offer) {
     refuse_caller(488, "Not Acceptable Here");
     return;
@@ -130,7 +130,7 @@ void call::on_callee_event(std::uint64_t attempt, const sip::client_event& event
   }
   if (status < 400 && !cancelled_ && follow_redirect(event.response)) return;
   if ((status == 401 || status == 407) && !cancelled_ && !callee.answered &&
-      authenticate_to_trunk(response)) {
+      authenticate_to_trunk(callee, response)) {
     return;
   }
   if (callee.answered) return;  // a late failure after a 2xx changes nothing
@@ -151,17 +151,11 @@ void call::on_callee_answer(const sip::received_message& response) {
     }
     return;
   }
-  auto d = sip::dialog_from_response(callee.invite, response);
-  if (!d) {
+  if (!confirm_answer(callee, response)) {
     spdlog::warn("call {}: callee's 2xx lacks dialog headers; ending", caller_call_id());
     on_callee_failure(502, "Bad Gateway");
     return;
   }
-  callee.dialog = std::move(*d);
-  callee.has_dialog = true;
-  callee.answered = true;
-  ring_timer_.cancel();
-  acknowledge(callee, sip::make_ack(callee.dialog, sip::cseq_number(callee.invite)));
   if (auto timer = negotiate_as_uac(response.message)) start_session_timer(callee, *timer);
   if (caller_.ended || cancelled_) {
     // The caller gave up while the callee answered: the callee's dialog must end too.
@@ -175,6 +169,17 @@ void call::on_callee_answer(const sip::received_message& response) {
   }
   timeline_.end(call_timeline::kind::ring, "answered", std::chrono::steady_clock::now());
   bridge_callee(response.message.body());
+}
+
+bool call::confirm_answer(leg& which, const sip::received_message& response) {
+  auto d = sip::dialog_from_response(which.invite, response);
+  if (!d) return false;
+  which.dialog = std::move(*d);
+  which.has_dialog = true;
+  which.answered = true;
+  ring_timer_.cancel();
+  acknowledge(which, sip::make_ack(which.dialog, sip::cseq_number(which.invite)));
+  return true;
 }
 
 void call::bridge_callee(const std::string& body) {

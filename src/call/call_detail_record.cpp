@@ -30,6 +30,8 @@ std::string_view to_string(call_disposition disposition) {
       return "self_service";
     case call_disposition::refused:
       return "refused";
+    case call_disposition::callback:
+      return "callback";
   }
   return "refused";
 }

@@ -162,6 +162,28 @@ void call_manager::leave_queue(const std::string& call_uuid, acd::queue_outcome 
   }
 }
 
+void call_manager::place_callback(const std::string& call_uuid, const std::string& queue,
+                                  const acd::callback_party& to) {
+  auto& ctx = *context_;
+  auto* router = ctx.flows.queues;
+  if (router == nullptr) return;
+  if (ctx.stopping.load(std::memory_order_relaxed) || !ctx.limits.admit_outbound()) {
+    // The ACD frees the agent and tries again after the queue's retry delay.
+    spdlog::warn("callback {}: no call slot free to call {} back", call_uuid, to.number);
+    router->callback_failed(call_uuid, "no_capacity");
+    return;
+  }
+  const auto& treatment_of = ctx.flows.queue_treatment_of;
+  auto created = std::make_shared<detail::call>(
+      context_,
+      detail::callback_order{.acd_call = call_uuid,
+                             .queue = queue,
+                             .to = to,
+                             .treatment = treatment_of ? treatment_of(queue) : queue_treatment{}});
+  ctx.index.add_uuid(created->uuid(), created);
+  post_to(created, [](detail::call& c) { c.start(); });
+}
+
 bool call_manager::has_call(const std::string& call_uuid) const {
   return context_->index.find_uuid(call_uuid) != nullptr;
 }

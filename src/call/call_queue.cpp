@@ -39,6 +39,7 @@ void call::join_queue(const ivr::connect_target& target) {
   play_queue_music();
   router->enqueue(uuid_, target.name, static_cast<int>(target.priority));
   schedule_announcement();
+  schedule_callback_offer();
 }
 
 void call::play_queue_music() {
@@ -128,7 +129,7 @@ void call::offer_to_agent(const std::string& agent, const std::string& extension
     router->offer_failed(uuid_, agent, acd::offer_failure::unreachable);
     return;
   }
-  auto offer = media_->relay_offer(leg_side::caller, caller_.invite.body());
+  auto offer = media_->relay_offer(leg_side::caller, caller_offer());
   if (!offer) {
     router->offer_failed(uuid_, agent, acd::offer_failure::unreachable);
     return;

@@ -87,7 +87,9 @@ call_detail_record call_timeline::finish(steady_clock::time_point now) {
   }
   record_.ended = wall(now);
   if (record_.ended_by.empty()) record_.ended_by = "system";
-  if (record_.connected) {
+  if (took_callback_) {
+    record_.disposition = call_disposition::callback;
+  } else if (record_.connected) {
     record_.disposition = call_disposition::connected;
   } else if (record_.ended_by == "caller") {
     record_.disposition = call_disposition::abandoned;

@@ -40,6 +40,8 @@ class call_timeline {
   void ended_by(std::string_view who);
   /// The caller was sent the final failure `status`.
   void refused(int status);
+  /// The caller took a queue's callback and may hang up: that is how the call ends.
+  void took_callback() { took_callback_ = true; }
   /// Ends what is still open ("ended"), decides the disposition, and gives the record.
   call_detail_record finish(steady_clock::time_point now);
 
@@ -50,6 +52,7 @@ class call_timeline {
   call_detail_record record_;
   steady_clock::time_point steady_start_;
   std::vector<bool> open_;  ///< per segment of record_.segments
+  bool took_callback_ = false;
 };
 
 }  // namespace callcenterd::call::detail

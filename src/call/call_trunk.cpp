@@ -19,9 +19,13 @@ void call::dial_trunk() {
     refuse_caller(503, "Trunk Not Configured");
     return;
   }
+  resolve_trunk(&call::on_trunk_address);
+}
+
+void call::resolve_trunk(void (call::*then)(const asio::ip::address&)) {
   sip::resolve_peer(strand_, trunk_->host, trunk_->port,
-                    [self = shared_from_this()](boost::system::error_code error,
-                                                const asio::ip::address& address) {
+                    [self = shared_from_this(), then](boost::system::error_code error,
+                                                      const asio::ip::address& address) {
                       if (error) {
                         spdlog::warn("call {}: trunk {} host {} does not resolve: {}",
                                      self->caller_call_id(), self->trunk_->name, self->trunk_->host,
@@ -29,7 +33,7 @@ void call::dial_trunk() {
                         self->refuse_caller(503, "Trunk Unreachable");
                         return;
                       }
-                      self->on_trunk_address(address);
+                      ((*self).*then)(address);
                     });
 }
 
@@ -53,10 +57,9 @@ void call::on_trunk_address(const asio::ip::address& address) {
   send_callee_invite(*uri, *path);
 }
 
-bool call::authenticate_to_trunk(const sip::sip_message& challenge) {
+bool call::authenticate_to_trunk(leg& which, const sip::sip_message& challenge) {
   if (trunk_ == nullptr || trunk_auth_sent_ || trunk_->credentials.username.empty()) return false;
-  auto& callee = *callee_;
-  auto invite = callee.invite;
+  auto invite = which.invite;
   const auto uri = sip::to_string(invite.request_uri());
   const auto answer = sip::authorize(sip::challenge_values(challenge), trunk_->credentials,
                                      {.method = "INVITE", .uri = uri, .nc = 1}, sip::random_cnonce);
@@ -71,8 +74,12 @@ bool call::authenticate_to_trunk(const sip::sip_message& challenge) {
   invite.remove_headers("Authorization");
   invite.remove_headers("Proxy-Authorization");
   invite.add_header(std::string(sip::authorization_header_name(challenge.status())), *answer);
-  callee.invite = invite;
-  send_to_callee(std::move(invite));
+  which.invite = invite;
+  if (which.side == leg_side::callee) {
+    send_to_callee(std::move(invite));
+  } else {
+    send_dial_back(std::move(invite));  // a callback's own INVITE to its caller
+  }
   return true;
 }
 

@@ -60,6 +60,51 @@ std::string spoken_template_check(std::string_view text) {
   return {};
 }
 
+// The key that takes a callback: one key of the keypad.
+std::string key_check(std::string_view text) {
+  if (text.size() == 1 &&
+      std::string_view("0123456789*#").find(text[0]) != std::string_view::npos) {
+    return {};
+  }
+  return "expected one key of 0-9, * or #, got " + in_quotes(text);
+}
+
+// Dialled before a caller's number to call them back: digits, '+', '*' or '#'; may be empty.
+std::string dial_prefix_or_empty(std::string_view text) {
+  if (text.size() > 20) return "expected at most 20 characters, got " + in_quotes(text);
+  for (const char c : text) {
+    const bool ok = (c >= '0' && c <= '9') || c == '+' || c == '*' || c == '#';
+    if (!ok) return "may contain only digits, '+', '*' and '#', got " + in_quotes(text);
+  }
+  return {};
+}
+
+void read_callback(section_reader& in, const std::vector<sip_trunk_settings>& trunks,
+                   acd::callback_settings& out) {
+  in.duration("after", out.offer_after, seconds(0), hours(24));
+  std::string key(1, out.key);
+  if (in.text("key", key, key_check)) out.key = key.front();
+  in.integer<unsigned>("attempts", out.attempts, 1, 20);
+  in.duration("retry_delay", out.retry_delay, seconds(10), hours(24));
+  in.duration("ring_timeout", out.ring_timeout, seconds(5), minutes(5));
+  in.text("dial_prefix", out.dial_prefix, dial_prefix_or_empty);
+  in.text("offer", out.offer_text, spoken_template_check);
+  in.text("confirmation", out.confirmation_text, spoken_template_check);
+  in.text("greeting", out.greeting_text, spoken_template_check);
+  const bool named = in.text("trunk", out.trunk, token_or_empty) && !out.trunk.empty();
+  if (named) {
+    const auto trunk = std::find_if(trunks.begin(), trunks.end(),
+                                    [&](const auto& t) { return t.name == out.trunk; });
+    if (trunk == trunks.end()) {
+      in.fail("trunk", "no trunk " + in_quotes(out.trunk) + " in sip.trunks");
+    } else if (trunk->host.empty()) {
+      in.fail("trunk", "the trunk " + in_quotes(out.trunk) + " has no host to call out to");
+    }
+  } else if (out.offer_after.count() > 0) {
+    in.fail("after", "callbacks go out through a trunk: name it in callback.trunk");
+  }
+}
+
 // A list of names (token_check), each once: `what` names one in the error, "the team 'x'".
 bool read_name_list(section_reader& in, std::string_view key, std::string_view what,
                     std::vector<std::string>& out) {
@@ -182,7 +227,8 @@ void read_overflow_rule(section_reader& rule, const std::string& queue, queue_re
 }
 
 void read_queue(section_reader& item, std::set<std::string>& names,
-                const std::vector<hold_class_settings>& hold_classes, queue_references& queues,
+                const std::vector<hold_class_settings>& hold_classes,
+                const std::vector<sip_trunk_settings>& trunks, queue_references& queues,
                 acd::queue_settings& out) {
   read_item_name(item, "queue", names, out.name, queue_name_check);
   out.skills = read_requirements(item, "skills");
@@ -226,6 +272,8 @@ void read_queue(section_reader& item, std::set<std::string>& names,
   });
   item.text("whisper", out.whisper, spoken_template_check);
   item.text("agent_announcement", out.agent_announcement, spoken_template_check);
+  item.read_section(
+      "callback", [&](section_reader& callback) { read_callback(callback, trunks, out.callback); });
   item.enumeration("no_agents", out.when_no_agents_policy, no_agents_names);
   read_exit_target(item, "when_no_agents", out.name, queues, out.when_no_agents);
   read_exit_target(item, "when_full", out.name, queues, out.when_full);
@@ -241,7 +289,8 @@ void read_queue(section_reader& item, std::set<std::string>& names,
 }  // namespace
 
 void read_acd(section_reader& root, acd::acd_model& out,
-              const std::vector<hold_class_settings>& hold_classes) {
+              const std::vector<hold_class_settings>& hold_classes,
+              const std::vector<sip_trunk_settings>& trunks) {
   std::set<std::string> ids;
   for (auto& item : root.list("agents")) {
     acd::agent_settings agent;
@@ -261,7 +310,7 @@ void read_acd(section_reader& root, acd::acd_model& out,
   queue_references references;
   for (auto& item : root.list("queues")) {
     acd::queue_settings queue;
-    read_queue(item, names, hold_classes, references, queue);
+    read_queue(item, names, hold_classes, trunks, references, queue);
     item.finish();
     out.queues.push_back(std::move(queue));
   }

@@ -148,7 +148,7 @@ void read_daemon_settings(section_reader& root, daemon_settings& out) {
   root.read_section("sip", [&](section_reader& s) { read_sip(s, out.sip); });
   root.read_section("media", [&](section_reader& s) { read_media(s, out.media); });
   root.read_section("recording", [&](section_reader& s) { read_recording(s, out.recording); });
-  read_acd(root, out.acd, out.media.hold_classes);
+  read_acd(root, out.acd, out.media.hold_classes, out.sip.trunks);
   root.read_section("blocklist", [&](section_reader& s) { read_blocklist(s, out.blocklist); });
   read_dids(root, out.dids, out.media.hold_classes, out.acd.queues);
 }

@@ -45,9 +45,10 @@ void read_dids(section_reader& root, std::vector<did_settings>& out,
 
 /// The ACD's model (acd_sections.cpp): the top-level `agents:`, `not_ready_reasons:` and
 /// `queues:`; reads from the root reader. `hold_classes` (read already) are the names a
-/// queue's hold_class may give.
+/// queue's hold_class may give, `trunks` (read already) the trunks its callbacks may use.
 void read_acd(section_reader& root, acd::acd_model& out,
-              const std::vector<hold_class_settings>& hold_classes);
+              const std::vector<hold_class_settings>& hold_classes,
+              const std::vector<sip_trunk_settings>& trunks);
 
 /// Reads every section of the top-level mapping `root`; the caller calls root.finish().
 void read_daemon_settings(section_reader& root, daemon_settings& out);

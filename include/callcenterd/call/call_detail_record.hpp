@@ -36,6 +36,7 @@ enum class call_disposition {
   abandoned,     ///< hung up before anyone answered (while waiting, ringing or at the start)
   self_service,  ///< answered here (flow, announcement) and over without reaching anyone
   refused,       ///< never answered: a final failure (status) was sent
+  callback,      ///< took the queue's callback: the ACD calls the caller back
 };
 
 /// The record of one call when it is over: who called what, when, how it ended, and each
@@ -56,6 +57,9 @@ struct call_detail_record {
   std::string ended_by{};  ///< caller, agent, callee or system
   std::string queue{};     ///< the last queue it waited in, if any
   std::string agent{};     ///< the last agent it talked to, if any
+  /// A callback the daemon placed: the call that asked for it. Its caller is the number
+  /// called back.
+  std::string callback_of{};
   std::vector<call_segment> segments{};
 };
 

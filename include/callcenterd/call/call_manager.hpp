@@ -62,6 +62,22 @@ struct call_settings {
   call_target blocked{.what = call_target::kind::reject, .status = 603, .reason = "Decline"};
 };
 
+/// A queue's callback (virtual hold) as its callers meet it.
+struct callback_treatment {
+  /// How long a caller waits before the callback is offered; 0: never offered.
+  std::chrono::milliseconds after{0};
+  char key = '1';
+  /// Spoken lines (`{number}`, `{key}`, `{queue}` filled in); empty: the daemon's wording.
+  std::string offer;         ///< over the music, once the caller has waited `after`
+  std::string confirmation;  ///< once taken, before the call ends
+  std::string greeting;      ///< when the caller answers the callback
+  /// Out through this trunk, dialling `dial_prefix` and the caller's number, ringing at most
+  /// `ring_timeout`.
+  std::string trunk;
+  std::string dial_prefix;
+  std::chrono::milliseconds ring_timeout{std::chrono::seconds(30)};
+};
+
 /// How a queue treats its waiting callers: the call layer's part of a queue's settings.
 struct queue_treatment {
   /// What they hear; null: the call's own music on hold (its DID's, else the default).
@@ -77,6 +93,7 @@ struct queue_treatment {
   /// empty: nothing. `{queue}`, `{agent}`, `{caller}` and flow variables are filled in.
   std::string whisper;
   std::string agent_announcement;
+  callback_treatment callback;
 };
 
 /// A waiting call's place as the ACD sees it.
@@ -104,6 +121,16 @@ class queue_router {
   /// Where the call waits now; `done` (on any thread) gets nothing once it waits no more.
   virtual void place_of(const std::string& call_uuid,
                         std::function<void(std::optional<queue_place>)> done) = 0;
+  /// The waiting caller takes the queue's callback: `done(true)` (on any thread) once the
+  /// ACD keeps the call's place for `to`; then the caller may go.
+  virtual void request_callback(const std::string& call_uuid, const acd::callback_party& to,
+                                std::function<void(bool taken)> done) = 0;
+  /// The callback for `call_uuid` reached its caller as the new call `new_uuid`: `done(true)`
+  /// when the ACD still has it (then the agent's offer follows), false to hang up.
+  virtual void callback_answered(const std::string& call_uuid, const std::string& new_uuid,
+                                 std::function<void(bool taken)> done) = 0;
+  /// The callback did not reach its caller: no_answer, busy or unreachable.
+  virtual void callback_failed(const std::string& call_uuid, const std::string& why) = 0;
 };
 
 /// What calls use beyond SIP and media: flows, queues, and the log of what became of them.
@@ -185,6 +212,10 @@ class call_manager final : public sip::dialog_handler {
   /// The call left its queue (`why`: max wait, queue full, no agents, overflow) for `target`.
   void leave_queue(const std::string& call_uuid, acd::queue_outcome why,
                    const acd::exit_target& target);
+  /// Calls the caller of callback `call_uuid` back for `queue`, where an agent is reserved for
+  /// them; the ACD hears how it went through the router. Any thread.
+  void place_callback(const std::string& call_uuid, const std::string& queue,
+                      const acd::callback_party& to);
   /// Whether a call with this UUID is up; any thread.
   bool has_call(const std::string& call_uuid) const;
 

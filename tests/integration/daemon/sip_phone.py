@@ -66,11 +66,12 @@ class Dialog:
 
 
 class UdpPhone:
-    def __init__(self, server_port, extension, password):
+    def __init__(self, server_port, extension, password, port=0):
+        """`port`: where it listens (a trunk's configured port); 0 picks a free one."""
         self.server = ("127.0.0.1", server_port)
         self.extension, self.password = extension, password
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind(("127.0.0.1", port))
         self.sock.settimeout(10.0)
         self.port = self.sock.getsockname()[1]
         self.contact = f"<sip:{extension}@127.0.0.1:{self.port}>"

@@ -106,6 +106,18 @@ TEST_F(call_timeline_test, each_way_to_end_has_its_disposition) {
     served_by_the_flow.ended_by("system");
     EXPECT_EQ(served_by_the_flow.finish(at(30s)).disposition, call_disposition::self_service);
   }
+  {
+    // Whoever hangs up after the confirmation, the caller took the callback.
+    call_timeline called_back_later{wall0_, steady0_};
+    called_back_later.caller_answered(at(0s));
+    called_back_later.begin(kind::queue, {}, "q", at(0s));
+    called_back_later.end(kind::queue, "callback", at(40s));
+    called_back_later.took_callback();
+    called_back_later.ended_by("caller");
+    const auto record = called_back_later.finish(at(45s));
+    EXPECT_EQ(record.disposition, call_disposition::callback);
+    EXPECT_EQ(record.segments.at(0).result, "callback");
+  }
 }
 
 TEST_F(call_timeline_test, a_time_before_the_start_reads_as_the_start) {

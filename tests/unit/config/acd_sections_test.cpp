@@ -189,6 +189,38 @@ TEST(acd_sections, a_queue_may_whisper_to_the_agent_and_name_the_agent_to_the_ca
                       "queues[0].agent_announcement", "a } without its {: 'agent} speaking'");
 }
 
+TEST(acd_sections, a_queue_offers_callbacks_through_a_trunk_it_names) {
+  const std::string trunk =
+      "sip:\n  trunks:\n    - {name: carrier, host: 192.0.2.7}\n"
+      "    - {name: inbound, allow: [192.0.2.8]}\n";
+  const auto result = load(trunk +
+                           "queues:\n  - name: q\n    callback: {after: 90s, key: '#', trunk: "
+                           "carrier, dial_prefix: '0', attempts: 2, retry_delay: 5m, "
+                           "ring_timeout: 20s, offer: 'Press {key} for a callback.'}\n");
+  ASSERT_TRUE(result.ok()) << dump(result);
+  const auto& callback = result.settings().acd.queues[0].callback;
+  EXPECT_EQ(callback.offer_after, 90s);
+  EXPECT_EQ(callback.key, '#');
+  EXPECT_EQ(callback.trunk, "carrier");
+  EXPECT_EQ(callback.dial_prefix, "0");
+  EXPECT_EQ(callback.attempts, 2u);
+  EXPECT_EQ(callback.retry_delay, 5min);
+  EXPECT_EQ(callback.ring_timeout, 20s);
+  EXPECT_EQ(callback.offer_text, "Press {key} for a callback.");
+  EXPECT_EQ(load("queues:\n  - name: q\n").settings().acd.queues[0].callback.offer_after, 0s);
+  expect_single_error(trunk + "queues:\n  - name: q\n    callback: {after: 1m, trunk: gone}\n", 7,
+                      "queues[0].callback.trunk", "no trunk 'gone' in sip.trunks");
+  expect_single_error(trunk + "queues:\n  - name: q\n    callback: {after: 1m, trunk: inbound}\n",
+                      7, "queues[0].callback.trunk",
+                      "the trunk 'inbound' has no host to call out to");
+  expect_single_error("queues:\n  - name: q\n    callback: {after: 1m}\n", 3,
+                      "queues[0].callback.after",
+                      "callbacks go out through a trunk: name it in callback.trunk");
+  expect_single_error(
+      trunk + "queues:\n  - name: q\n    callback: {after: 1m, trunk: carrier, key: '12'}\n", 7,
+      "queues[0].callback.key", "expected one key of 0-9, * or #, got '12'");
+}
+
 TEST(acd_sections, every_strategy_is_known_by_name) {
   for (const std::string name : {"longest_idle", "most_skilled", "round_robin", "fewest_calls",
                                  "least_talk_time", "random"}) {
@@ -275,13 +307,14 @@ TEST(acd_queues, each_queue_has_a_name_the_database_accepts_once) {
                       "may contain only lower-case letters, digits, '-' and '_', got 'first.line'");
   expect_single_error("queues:\n  - {name: '" + std::string(65, 'q') + "'}\n", 2, "queues[0].name",
                       "must be 1 to 64 characters");
-  expect_single_error("queues:\n  - {name: q, extension: '1001'}\n", 2, "queues[0].extension",
-                      "unknown key 'extension'; known keys here: name, skills, strategy, "
-                      "priority_aging, max_length, max_wait, wrap_up, ring_timeout, "
-                      "no_answer_reason, service_level, short_abandon, expected_handle_time, "
-                      "hold_class, record, announce, whisper, agent_announcement, no_agents, "
-                      "when_no_agents, when_full, when_max_wait, "
-                      "overflow");
+  expect_single_error(
+      "queues:\n  - {name: q, extension: '1001'}\n", 2, "queues[0].extension",
+      "unknown key 'extension'; known keys here: name, skills, strategy, "
+      "priority_aging, max_length, max_wait, wrap_up, ring_timeout, "
+      "no_answer_reason, service_level, short_abandon, expected_handle_time, "
+      "hold_class, record, announce, whisper, agent_announcement, callback, no_agents, "
+      "when_no_agents, when_full, when_max_wait, "
+      "overflow");
 }
 
 TEST(acd_queues, values_are_kept_in_their_ranges) {
