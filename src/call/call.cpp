@@ -283,6 +283,7 @@ void call::hang_up(int status, std::string_view reason) {
     }
     transfer_.reset();
   }
+  cancel_forks();
   if (callee_ && !callee_->ended) {
     if (callee_->answered) {
       send_bye(*callee_);
@@ -324,6 +325,7 @@ void call::finish_if_done() {
 }
 
 void call::cancel_callee() {
+  cancel_forks();
   if (!callee_ || callee_->ended || callee_->answered || !callee_invite_) return;
   timeline_.end(call_timeline::kind::ring, "cancelled", std::chrono::steady_clock::now());
   context_->stack.cancel(callee_invite_);

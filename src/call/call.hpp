@@ -50,6 +50,17 @@ struct pending_offer {
   sip::sip_message request;
 };
 
+/// A further agent's device that a ring-all queue rings for the call while the callee leg rings
+/// (call_ring_all.cpp): the same offer of ours; if the ACD gives the call to its answer, it
+/// becomes the callee leg.
+struct fork_ring {
+  std::uint64_t id = 0;
+  std::string agent;
+  std::string extension;
+  leg ringing{leg_side::callee};
+  sip::client_handle invite;
+};
+
 /// A transfer (RFC 3515) in progress: the referrer asked us to connect the other leg (the
 /// transferee) to a target, which replaces the referrer once connected. Blind: the target is
 /// an extension we call. Attended (RFC 5589 §7): the target is the far leg of another call,
@@ -304,8 +315,24 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   void announce_agent();
   /// A queue line's `{name}`: queue, agent, caller, or the caller's flow variable.
   std::string queue_field(std::string_view name) const;
+  /// The device an offer to `agent` rings; none (the ACD told the offer failed as
+  /// unreachable) when the extension has no registered device.
+  std::optional<device> agent_device(const std::string& agent, const std::string& extension);
   /// An offer's INVITE failed with `status`: the ACD hears why, the caller waits on.
   void agent_failed(int status);
+
+  // Ring-all: further agents' devices at once (call_ring_all.cpp).
+  /// Rings `agent` at `extension` beside the callee leg, with the callee leg's offer.
+  void ring_fork(const std::string& agent, const std::string& extension);
+  void on_fork_event(std::uint64_t id, const sip::client_event& event);
+  /// The ACD says whether the fork `id` whose device answered with `body` takes the call.
+  void on_fork_confirmed(std::uint64_t id, bool taken, const std::string& body);
+  /// The fork of `agent`, if one rings for it, stops ringing (or is hung up if it answered);
+  /// false when `agent` has no fork.
+  bool withdraw_fork(const std::string& agent, std::string_view why);
+  /// Every fork stops: the caller left, or the call ends.
+  void cancel_forks();
+  std::vector<fork_ring>::iterator fork_with(std::uint64_t id);
   /// Tells the ACD the call is over: the caller left, or the agent's part ended (`agent_part`
   /// says how: "transfer"; empty: by whoever hung up first, "agent" or else "caller").
   void leave_acd(std::string_view agent_part = {});
@@ -425,6 +452,10 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   std::optional<callback_order> callback_;
   sip::client_handle dial_back_invite_;
   bool callback_reported_ = false;
+  /// Ring-all: the devices ringing besides the callee leg, and the fork that became it.
+  std::vector<fork_ring> forks_;
+  std::uint64_t fork_ids_ = 0;
+  std::uint64_t promoted_fork_ = 0;
 };
 
 }  // namespace callcenterd::call::detail

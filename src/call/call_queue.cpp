@@ -118,17 +118,12 @@ void call::offer_to_agent(const std::string& agent, const std::string& extension
     queued_->queue = queue;
   }
   if (!queued_->agent.empty() && callee_ && !callee_->ended) {
-    // One device rings for a call at a time.
-    router->offer_failed(uuid_, agent, acd::offer_failure::unreachable);
+    // A ring-all queue's further offers ring beside the first.
+    ring_fork(agent, extension);
     return;
   }
-  const auto device = preferred_device(extension);
-  if (!device) {
-    spdlog::info("call {}: agent {} has no registered device at {}", caller_call_id(), agent,
-                 extension);
-    router->offer_failed(uuid_, agent, acd::offer_failure::unreachable);
-    return;
-  }
+  const auto device = agent_device(agent, extension);
+  if (!device) return;
   auto offer = media_->relay_offer(leg_side::caller, caller_offer());
   if (!offer) {
     router->offer_failed(uuid_, agent, acd::offer_failure::unreachable);
@@ -147,7 +142,18 @@ void call::offer_to_agent(const std::string& agent, const std::string& extension
   send_to_callee(make_invite(*callee_, device->contact, caller_party_, std::move(*offer)));
 }
 
+std::optional<device> call::agent_device(const std::string& agent, const std::string& extension) {
+  auto device = preferred_device(extension);
+  if (!device) {
+    spdlog::info("call {}: agent {} has no registered device at {}", caller_call_id(), agent,
+                 extension);
+    context_->flows.queues->offer_failed(uuid_, agent, acd::offer_failure::unreachable);
+  }
+  return device;
+}
+
 void call::withdraw_offer(const std::string& agent, const std::string& why) {
+  if (withdraw_fork(agent, why)) return;
   if (!queued_ || queued_->connected || queued_->agent != agent) return;
   queued_->agent.clear();
   timeline_.end(call_timeline::kind::ring, why, std::chrono::steady_clock::now(), agent);

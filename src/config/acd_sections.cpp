@@ -235,13 +235,6 @@ void read_queue(section_reader& item, std::set<std::string>& names,
   std::size_t strategy = 0;
   if (item.enumeration("strategy", strategy, strategy_names)) {
     out.strategy = std::string(strategy_names.at(strategy));
-    // The engine rings every candidate at once, but a call still rings one device at a time:
-    // refused until calls ring in parallel, rather than quietly ringing one agent.
-    if (out.strategy == "ring_all") {
-      item.fail("strategy",
-                "ring_all is not available yet: a queued call rings one agent's "
-                "device at a time; choose another strategy");
-    }
   }
   item.duration("priority_aging", out.priority_aging, milliseconds(0), hours(24));
   item.integer<unsigned>("max_length", out.max_length, 0, 100000);

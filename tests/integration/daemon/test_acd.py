@@ -30,11 +30,13 @@ queues:
     hold_class: bright
     announce: {every: 1s}
   - {name: private, skills: {support: 1}, record: false}
+  - {name: everyone, skills: {support: 1}, strategy: ring_all, ring_timeout: 3s, wrap_up: 0s}
 dids:
   - {number: '8001', queue: support}
   - {number: '8004', queue: private}
   - {number: '8002', queue: tax}
   - {number: '8003', queue: announced}
+  - {number: '8006', queue: everyone}
 """.replace("HOLD_CLASS_WAV", HOLD_CLASS_WAV)
 
 
@@ -106,6 +108,49 @@ class RoutingTest(AcdTestCase):
         self.wait_for_event("queue.connected", agent="1001")
         self.assertEqual(novice.hang_up(novice_dialog), 200)
         caller.next_request("BYE")
+        self.wait_for_no_calls()
+
+
+class RingAllTest(AcdTestCase):
+    def test_every_agent_rings_and_the_first_to_answer_takes_the_call(self):
+        first, second = self.phone("1001"), self.phone("1002")
+        caller, caller_audio, dialog = self.caller("8006")
+        ringing = first.answer_call(ring_only=True)
+        second_audio = RtpPeer()
+        self.addCleanup(second_audio.close)
+        second.answer_call(sdp=second_audio.sdp(0))
+        second_audio.send_to(second.last_invite.body)
+        # The other phone stops ringing.
+        first.expect_cancel(ringing)
+        self.wait_for_event("queue.connected", agent="1002", queue="everyone")
+        withdrawn = self.wait_for_event("queue.offer_withdrawn", agent="1001", queue="everyone")
+        self.assertEqual(len(withdrawn), 1)
+        # The caller talks to the phone that answered.
+        caller_audio.play(tone([1000], 2))
+        self.daemon.wait_until(lambda: len(second_audio.received_samples()) > 4000,
+                               what="the answering agent hearing the caller")
+        self.assertEqual(caller.hang_up(dialog), 200)
+        second.next_request("BYE")
+        self.wait_for_no_calls()
+        self.assertEqual(self.events("queue.offer_failed"), [])
+
+    def test_a_ring_out_leaves_everyone_ready_and_rings_them_all_again(self):
+        first, second = self.phone("1001"), self.phone("1002")
+        caller, _, dialog = self.caller("8006")
+        rings = [first.answer_call(ring_only=True), second.answer_call(ring_only=True)]
+        # Nobody answers within the 3 s ring timeout: both are cancelled, neither goes not
+        # ready, and the call rings both again.
+        first.expect_cancel(rings[0])
+        second.expect_cancel(rings[1])
+        self.assertEqual(len(self.wait_for_event("queue.offer_failed", queue="everyone",
+                                                 count=2)), 2)
+        again = first.answer_call(ring_only=True)
+        second.answer_call()
+        first.expect_cancel(again)
+        self.wait_for_event("queue.connected", agent="1002", queue="everyone")
+        self.assertEqual([e for e in self.events("agent.state") if e[2] == "not_ready"], [])
+        self.assertEqual(caller.hang_up(dialog), 200)
+        second.next_request("BYE")
         self.wait_for_no_calls()
 
 

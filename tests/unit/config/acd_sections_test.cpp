@@ -223,7 +223,7 @@ TEST(acd_sections, a_queue_offers_callbacks_through_a_trunk_it_names) {
 
 TEST(acd_sections, every_strategy_is_known_by_name) {
   for (const std::string name : {"longest_idle", "most_skilled", "round_robin", "fewest_calls",
-                                 "least_talk_time", "random"}) {
+                                 "least_talk_time", "random", "ring_all"}) {
     const auto result = load("queues:\n  - {name: q, strategy: " + name + "}\n");
     ASSERT_TRUE(result.ok()) << dump(result);
     EXPECT_EQ(result.settings().acd.queues[0].strategy, name);
@@ -232,9 +232,6 @@ TEST(acd_sections, every_strategy_is_known_by_name) {
                       "expected one of longest_idle, most_skilled, round_robin, fewest_calls, "
                       "least_talk_time, random, ring_all; got 'longest-idle' (did you mean "
                       "'longest_idle'?)");
-  expect_single_error("queues:\n  - {name: q, strategy: ring_all}\n", 2, "queues[0].strategy",
-                      "ring_all is not available yet: a queued call rings one agent's device at "
-                      "a time; choose another strategy");
 }
 
 TEST(acd_agents, each_agent_has_an_id_once) {
