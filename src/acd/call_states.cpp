@@ -54,6 +54,8 @@ call_index engine::state::new_call(const std::string& id) {
   call.callback = false;
   call.reached = false;
   call.attempts = 0;
+  call.escalation.clear();
+  call.next_escalation = 0;
   call.place = ranked_call{.rank = 0, .sequence = next_sequence++, .call = c};
   call_by_id.emplace(id, c);
   return c;
@@ -67,6 +69,7 @@ void engine::state::free_call(call_index c) {
   call.offered_to.clear();
   ++call.queue_generation;
   ++call.ring_generation;
+  ++call.escalation_generation;
   free_calls.push_back(c);
 }
 
@@ -318,6 +321,26 @@ void engine::state::apply_step(call_index c, instant now) {
   emit(event);
   schedule_next_step(c);
   if (waiting) route_call(c, now);
+}
+
+void engine::state::change_priority(call_index c, int priority, std::string_view why, instant now) {
+  auto& call = calls[c];
+  auto& q = queues[call.queue];
+  const bool waiting = call.phase == call_phase::waiting;
+  leave_line(c);
+  call.priority = priority;
+  call.place.rank = milliseconds_of(call.arrived) - priority * q.priority_weight;
+  q.in_line.insert(call.place);
+  q.arrivals.emplace(call.arrived, c);
+  if (waiting) q.waiting[call.stage].insert(call.place);
+  acd_event event{.what = acd_event::kind::priority_changed,
+                  .at = now,
+                  .call = call.id,
+                  .queue = q.settings.name};
+  event.priority = priority;
+  event.position = position_of(c);
+  event.detail = std::string(why);
+  emit(event);
 }
 
 boost::system::result<void> engine::offer_answered(std::string_view call, std::string_view agent,

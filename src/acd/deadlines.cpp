@@ -20,6 +20,13 @@ void engine::state::schedule_next_step(call_index c) {
            call.queue_generation);
 }
 
+void engine::state::schedule_escalation(call_index c) {
+  const auto& call = calls[c];
+  if (call.next_escalation >= call.escalation.size()) return;
+  schedule(deadline::kind::escalation, call.arrived + call.escalation[call.next_escalation].after,
+           c, call.escalation_generation);
+}
+
 bool engine::state::is_current(const deadline& d) const {
   switch (d.what) {
     case deadline::kind::ring_timeout: {
@@ -36,6 +43,11 @@ bool engine::state::is_current(const deadline& d) const {
       const auto& call = calls[d.index];
       return call.in_use && call.queue_generation == d.generation &&
              (call.phase == call_phase::waiting || call.phase == call_phase::ringing);
+    }
+    case deadline::kind::escalation: {
+      const auto& call = calls[d.index];
+      return call.in_use && call.escalation_generation == d.generation &&
+             call.phase != call_phase::connected && call.phase != call_phase::leaving;
     }
     case deadline::kind::callback_dial:
     case deadline::kind::callback_retry: {
@@ -81,6 +93,14 @@ void engine::state::run(const deadline& due, instant now) {
     case deadline::kind::callback_retry:
       resume_callback(due.index, now);
       return;
+    case deadline::kind::escalation: {
+      auto& call = calls[due.index];
+      const auto step = call.escalation[call.next_escalation++];
+      if (step.priority != call.priority)
+        change_priority(due.index, step.priority, "escalation", now);
+      schedule_escalation(due.index);
+      return;
+    }
   }
 }
 

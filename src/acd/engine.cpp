@@ -256,10 +256,19 @@ boost::system::result<void> engine::enqueue(const call_request& request, instant
   if (found == state_->queue_by_name.end()) return acd_errc::unknown_queue;
   if (state_->call_by_id.contains(request.call)) return acd_errc::already_queued;
   if (request.priority < 0 || request.priority > max_priority) return acd_errc::bad_priority;
+  for (const auto& step : request.escalation) {
+    if (step.priority < 0 || step.priority > max_priority) return acd_errc::bad_priority;
+  }
   const auto c = state_->new_call(request.call);
   auto& call = state_->calls[c];
   call.priority = request.priority;
   call.arrived = now;
+  call.escalation = request.escalation;
+  std::stable_sort(
+      call.escalation.begin(), call.escalation.end(),
+      [](const priority_step& a, const priority_step& b) { return a.after < b.after; });
+  // Before it joins: a call refused at the door is freed, and its escalation with it.
+  state_->schedule_escalation(c);
   state_->join_queue(c, found->second, now);
   return {};
 }
@@ -280,23 +289,7 @@ boost::system::result<void> engine::set_priority(std::string_view call, int prio
   if (index == no_index || state_->calls[index].phase == call_phase::connected) {
     return acd_errc::unknown_call;
   }
-  auto* c = &state_->calls[index];
-  auto& q = state_->queues[c->queue];
-  const bool waiting = c->phase == call_phase::waiting;
-  state_->leave_line(index);
-  c->priority = priority;
-  c->place.rank = std::chrono::duration_cast<duration>(c->arrived.time_since_epoch()).count() -
-                  priority * q.priority_weight;
-  q.in_line.insert(c->place);
-  q.arrivals.emplace(c->arrived, index);
-  if (waiting) q.waiting[c->stage].insert(c->place);
-  acd_event event{.what = acd_event::kind::priority_changed,
-                  .at = now,
-                  .call = c->id,
-                  .queue = q.settings.name};
-  event.priority = priority;
-  event.position = state_->position_of(index);
-  state_->emit(event);
+  state_->change_priority(index, priority, {}, now);
   return {};
 }
 

@@ -136,10 +136,22 @@ struct call_record {
   bool reached = false;
   unsigned attempts = 0;  ///< callback calls placed so far
   callback_party callback_to;
+  /// The escalation steps still to come, by `after`.
+  std::vector<priority_step> escalation;
+  std::size_t next_escalation = 0;
+  std::uint64_t escalation_generation = 0;  ///< bumped when the call is freed
 };
 
 struct deadline {
-  enum class kind { ring_timeout, overflow_step, max_wait, wrap_up, callback_dial, callback_retry };
+  enum class kind {
+    ring_timeout,
+    overflow_step,
+    max_wait,
+    wrap_up,
+    callback_dial,
+    callback_retry,
+    escalation
+  };
   instant at{};
   kind what = kind::ring_timeout;
   std::uint32_t index = 0;
@@ -214,6 +226,10 @@ struct engine::state {
   void connect(detail::call_index c, detail::agent_index a, instant now);
   void complete(detail::call_index c, std::string_view who, instant now);
   void apply_step(detail::call_index c, instant now);
+  /// Gives a waiting call a new priority: a new place in line, its arrival time kept. `why`
+  /// goes in the event's detail ("escalation"; empty for a request).
+  void change_priority(detail::call_index c, int priority, std::string_view why, instant now);
+  void schedule_escalation(detail::call_index c);
   /// The call is a callback whose caller is not on the line: nothing rings before they are.
   bool awaits_callback(detail::call_index c) const {
     return calls[c].callback && !calls[c].reached;

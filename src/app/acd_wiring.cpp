@@ -4,8 +4,10 @@
 
 namespace callcenterd::app {
 
-void acd_router::enqueue(const std::string& call_uuid, const std::string& queue, int priority) {
-  acd_.enqueue(acd::call_request{.call = call_uuid, .queue = queue, .priority = priority});
+void acd_router::enqueue(const std::string& call_uuid, const std::string& queue, int priority,
+                         const std::vector<acd::priority_step>& escalation) {
+  acd_.enqueue(acd::call_request{
+      .call = call_uuid, .queue = queue, .priority = priority, .escalation = escalation});
 }
 
 void acd_router::caller_left(const std::string& call_uuid) { acd_.caller_left(call_uuid); }

@@ -16,7 +16,8 @@ namespace callcenterd::app {
 class acd_router final : public call::queue_router {
  public:
   explicit acd_router(acd::acd_service& acd) : acd_(acd) {}
-  void enqueue(const std::string& call_uuid, const std::string& queue, int priority) override;
+  void enqueue(const std::string& call_uuid, const std::string& queue, int priority,
+               const std::vector<acd::priority_step>& escalation) override;
   void caller_left(const std::string& call_uuid) override;
   void offer_answered(const std::string& call_uuid, const std::string& agent,
                       std::function<void(bool taken)> done) override;

@@ -37,7 +37,7 @@ void call::join_queue(const ivr::connect_target& target) {
   // Recorded when both its DID and its queue say so.
   media_->set_recorded(target_.record && queued_->treatment.record);
   play_queue_music();
-  router->enqueue(uuid_, target.name, static_cast<int>(target.priority));
+  router->enqueue(uuid_, target.name, static_cast<int>(target.priority), target.escalation);
   schedule_announcement();
   schedule_callback_offer();
 }

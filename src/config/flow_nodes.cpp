@@ -141,6 +141,17 @@ void read_schedule(section_reader& in, schedule_node& out) {
 void read_queue(section_reader& in, queue_node& out) {
   in.located_text("queue", out.queue, token_check);
   in.located_text("priority", out.priority);
+  for (auto& item : in.list("escalate")) {
+    acd::priority_step step;
+    if (item.required("after", "an escalation step needs after: (a wait)")) {
+      item.duration("after", step.after, std::chrono::seconds(1), std::chrono::hours(24));
+    }
+    if (item.required("priority", "an escalation step needs priority: (0 to 100)")) {
+      item.integer<int>("priority", step.priority, 0, 100);
+    }
+    item.finish();
+    out.escalate.push_back(step);
+  }
   target(in, "next", out.next);
 }
 

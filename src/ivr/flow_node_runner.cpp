@@ -98,8 +98,11 @@ asio::awaitable<node_outcome> flow_session::impl::run_node(const flow_node_setti
       if (v.is_integer()) priority = v.as_integer();
     }
     // Named, not a temporary: GCC 12 destroys a temporary argument of a co_await twice.
-    connect_target target{
-        .what = connect_target::kind::queue, .name = queue->queue.text, .priority = priority};
+    connect_target target{.what = connect_target::kind::queue,
+                          .name = queue->queue.text,
+                          .trunk = {},
+                          .priority = priority,
+                          .escalation = queue->escalate};
     const auto outcome = co_await connect(std::move(target), queue->next);
     co_return outcome;
   }

@@ -44,6 +44,8 @@ struct call_request {
   std::string call{};   ///< the call's id (its UUID)
   std::string queue{};  ///< queue name
   int priority = 0;     ///< 0..max_priority; higher is served first
+  /// Its escalation (the flow's rule, e.g. a VIP raised after a minute), in any order.
+  std::vector<priority_step> escalation{};
 };
 
 /// Today's totals of one queue, as KPIS.md counts them.

@@ -100,6 +100,14 @@ struct callback_settings {
   bool operator==(const callback_settings&) const = default;
 };
 
+/// A step of a waiting call's escalation: once it has waited `after` since its first queue
+/// entry, its priority becomes `priority` (its place among calls of that priority by arrival).
+struct priority_step {
+  duration after{0};
+  int priority = 0;
+  bool operator==(const priority_step&) const = default;
+};
+
 /// Whom a callback calls (a number its queue's trunk can dial) and the number it shows as
 /// calling. The call layer's to give and use; the engine keeps it with the call.
 struct callback_party {

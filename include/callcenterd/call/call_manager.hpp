@@ -107,7 +107,9 @@ struct queue_place {
 class queue_router {
  public:
   virtual ~queue_router() = default;
-  virtual void enqueue(const std::string& call_uuid, const std::string& queue, int priority) = 0;
+  /// `escalation`: the priority the call takes after waits (the flow's rule).
+  virtual void enqueue(const std::string& call_uuid, const std::string& queue, int priority,
+                       const std::vector<acd::priority_step>& escalation) = 0;
   /// The caller left before an agent took the call (or the call failed on the way).
   virtual void caller_left(const std::string& call_uuid) = 0;
   /// An agent's device answered an offer: `done(true)` (on any thread) when the call is the

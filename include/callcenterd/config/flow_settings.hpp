@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "callcenterd/acd/model.hpp"
 #include "callcenterd/config/config_error.hpp"
 
 namespace callcenterd::config {
@@ -136,6 +137,8 @@ struct schedule_node {
 struct queue_node {
   flow_text queue;
   flow_text priority;  ///< an expression; empty: 0
+  /// Raises (or lowers) the waiting call's priority after waits, keeping its arrival time.
+  std::vector<acd::priority_step> escalate;
   /// Where the call goes when the queue gives it back (nobody answered); empty: hang up.
   flow_text next;
   bool operator==(const queue_node&) const = default;

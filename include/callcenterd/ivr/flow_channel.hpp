@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "callcenterd/acd/model.hpp"
 #include "callcenterd/config/flow_settings.hpp"
 #include "callcenterd/ivr/expression.hpp"
 #include "callcenterd/media/prompt.hpp"
@@ -27,6 +28,8 @@ struct connect_target {
   std::string name{};         ///< the extension, the number to dial out, or the queue
   std::string trunk{};        ///< number: the trunk to use; empty: the one whose prefix matches
   std::int64_t priority = 0;  ///< queue: higher is served first
+  /// queue: the priority after waits (the flow's escalation rule).
+  std::vector<acd::priority_step> escalation{};
 
   friend bool operator==(const connect_target&, const connect_target&) = default;
 };

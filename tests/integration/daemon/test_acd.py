@@ -154,6 +154,37 @@ class RingAllTest(AcdTestCase):
         self.wait_for_no_calls()
 
 
+# A flow that hands its callers to the tax queue (nobody has the skill, so they wait) with an
+# escalation: after 1 s of waiting they count priority 5.
+ESCALATION_FLOW = """flows:
+  vip:
+    start: line
+    nodes:
+      line:
+        queue: tax
+        escalate: [{after: 1s, priority: 5}]
+"""
+
+
+class EscalationTest(AcdTestCase):
+    extra_yaml = CONFIG.replace("dids:\n", "dids:\n  - {number: '8007', flow: vip}\n")
+    flow_files = {"vip.yaml": ESCALATION_FLOW}
+
+    def test_the_flows_escalation_moves_its_caller_ahead_of_earlier_ones(self):
+        self.caller("8002", "1003")  # the tax queue straight, priority 0
+        self.wait_for_event("queue.enqueued", queue="tax")
+        time.sleep(0.3)
+        self.caller("8007", "1004")
+        self.wait_for_event("queue.enqueued", queue="tax", count=2)
+        changed = self.wait_for_event("queue.priority_changed", queue="tax")
+        escalated = self.db.query(
+            "SELECT payload->>'priority', payload->>'position', payload->>'detail' FROM events "
+            f"WHERE kind = 'queue.priority_changed' AND correlation_id = '{changed[0][0]}'")
+        self.assertEqual(escalated.strip(), "5|1|escalation")
+        enqueued = [e[0] for e in self.events("queue.enqueued")]
+        self.assertEqual(changed[0][0], enqueued[1], "not the flow's caller that was raised")
+
+
 class RecordingTest(AcdTestCase):
     def talk_through(self, phone, number, extension, count):
         """A call to `number` answered by agent 1001's `phone`, then hung up: its UUID."""

@@ -152,6 +152,45 @@ TEST_F(queue_rules_test, a_ready_agent_takes_the_best_call_across_stages_and_que
   EXPECT_EQ(listener_.offers.back().call, "support_old");
 }
 
+TEST_F(queue_rules_test, an_escalation_raises_a_waiting_call_past_later_ones_keeping_its_time) {
+  start(base_model());
+  enqueue("first", "billing");
+  advance_to(5);
+  ASSERT_TRUE(engine_->enqueue({.call = "escalating",
+                                .queue = "billing",
+                                .priority = 0,
+                                .escalation = {{.after = std::chrono::seconds(60), .priority = 3},
+                                               {.after = std::chrono::seconds(30), .priority = 1}}},
+                               now_));
+  advance_to(10);
+  enqueue("vip", "billing", 2);
+  EXPECT_EQ(engine_->waiting_call("escalating", now_)->position, 3u);
+  // After 30 s of its own wait it counts 1: behind the VIP, ahead of the first caller.
+  advance_to(36);
+  EXPECT_EQ(engine_->waiting_call("escalating", now_)->position, 2u);
+  EXPECT_EQ(engine_->waiting_call("escalating", now_)->priority, 1);
+  // After 60 s, 3: served next.
+  advance_to(66);
+  EXPECT_EQ(engine_->waiting_call("escalating", now_)->position, 1u);
+  const auto raised = listener_.events_of(acd_event::kind::priority_changed);
+  ASSERT_EQ(raised.size(), 2u);
+  EXPECT_EQ(raised[1].detail, "escalation");
+  ready("senior");
+  EXPECT_EQ(listener_.offers.back().call, "escalating");
+  // A connected call escalates no further; its id may be used again without old steps.
+  answer("escalating", "senior");
+  advance_to(200);
+  EXPECT_EQ(listener_.events_of(acd_event::kind::priority_changed).size(), 2u);
+  EXPECT_EQ(engine_
+                ->enqueue({.call = "bad",
+                           .queue = "billing",
+                           .priority = 0,
+                           .escalation = {{.after = std::chrono::seconds(1), .priority = 101}}},
+                          now_)
+                .error(),
+            acd_errc::bad_priority);
+}
+
 TEST_F(queue_rules_test, overflow_moves_the_call_keeping_its_arrival_time) {
   auto model = base_model();
   model.queues[0].overflow = {

@@ -104,6 +104,9 @@ TEST(flow_files, every_kind_reads_its_keys) {
       j:
         queue: support
         priority: "5"
+        escalate:
+          - {after: 2m, priority: 9}
+          - {after: 30s, priority: 7}
       k:
         return:
 )");
@@ -137,7 +140,10 @@ TEST(flow_files, every_kind_reads_its_keys) {
   const auto& transfer = std::get<transfer_node>(node(f, "i").body);
   EXPECT_EQ(transfer.what, transfer_node::kind::number);
   EXPECT_EQ(transfer.trunk, "carrier");
-  EXPECT_EQ(std::get<queue_node>(node(f, "j").body).priority.text, "5");
+  const auto& queue = std::get<queue_node>(node(f, "j").body);
+  EXPECT_EQ(queue.priority.text, "5");
+  EXPECT_EQ(queue.escalate, (std::vector<acd::priority_step>{{.after = 2min, .priority = 9},
+                                                             {.after = 30s, .priority = 7}}));
   EXPECT_TRUE(std::holds_alternative<return_node>(node(f, "k").body));
 }
 
@@ -164,6 +170,17 @@ TEST(flow_files, menu_keys_must_be_telephone_keys) {
   EXPECT_EQ(e.line, 7);
   EXPECT_EQ(e.key_path, "flows.f.nodes.a.options.12");
   EXPECT_NE(e.reason.find("0-9, * or #"), std::string::npos);
+}
+
+TEST(flow_files, an_escalation_step_needs_a_wait_and_a_priority_in_range) {
+  const std::string queue = "flows:\n  f:\n    start: a\n    nodes:\n      a:\n        queue: q\n";
+  const auto e = single_error(queue + "        escalate: [{after: 1m, priority: 101}]\n");
+  EXPECT_EQ(e.line, 7);
+  EXPECT_EQ(e.key_path, "flows.f.nodes.a.escalate[0].priority");
+  EXPECT_NE(e.reason.find("0"), std::string::npos) << e.reason;
+  const auto missing = single_error(queue + "        escalate: [{priority: 5}]\n");
+  EXPECT_EQ(missing.key_path, "flows.f.nodes.a.escalate[0].after");
+  EXPECT_EQ(missing.reason, "an escalation step needs after: (a wait)");
 }
 
 TEST(flow_files, a_repeat_key_that_is_also_an_option_is_refused) {
