@@ -179,13 +179,18 @@ class UdpPhone:
     def answer_call(self, ring_only=False, sdp=SDP):
         """Waits for an INVITE and answers it with SDP (an offer when the INVITE had none);
         the dialog once ACKed, or the INVITE itself when `ring_only` (then call
-        expect_cancel())."""
+        expect_cancel() or answer_ringing())."""
         invite = self.next_request("INVITE")
         tag = uuid.uuid4().hex[:10]
         self._reply(invite, 180, "Ringing", [f"Contact: {self.contact}"], tag)
+        invite.local_tag = tag
         if ring_only:
-            invite.local_tag = tag
             return invite
+        return self.answer_ringing(invite, sdp)
+
+    def answer_ringing(self, invite, sdp=SDP):
+        """Answers an INVITE that answer_call(ring_only=True) left ringing; the dialog."""
+        tag = invite.local_tag
         while True:
             self._reply(invite, 200, "OK", [f"Contact: {self.contact}"], tag, sdp)
             try:
