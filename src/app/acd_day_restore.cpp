@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
 #include <pqxx/pqxx>
 
 #include "acd_wiring.hpp"
@@ -12,12 +14,13 @@ namespace callcenterd::app {
 
 namespace {
 
-// Only what counts (engine counters.cpp): joins, departures, connects, completions, and
-// agents leaving wrap-up.
+// Only what counts (engine counters.cpp): joins, departures, connects, completions, callbacks
+// taken and given up, and agents leaving wrap-up.
 constexpr auto day_events_sql =
     "SELECT kind, payload::text FROM events WHERE node = $1 AND occurred_at >= $2::timestamptz "
     "AND occurred_at < $3::timestamptz AND (kind IN ('queue.enqueued', 'queue.left', "
-    "'queue.connected', 'queue.completed') OR (kind = 'agent.state' "
+    "'queue.connected', 'queue.completed', 'queue.callback_requested', "
+    "'queue.callback_failed') OR (kind = 'agent.state' "
     "AND payload->>'previous' = 'wrap_up')) ORDER BY log_position";
 
 std::vector<acd::acd_event> read_day(pqxx::connection& connection, const std::string& node,
@@ -36,24 +39,81 @@ std::vector<acd::acd_event> read_day(pqxx::connection& connection, const std::st
 
 }  // namespace
 
-void restore_acd_day(store::db_pool& pool, acd::acd_service& acd, std::string node,
-                     std::chrono::system_clock::time_point started) {
-  pool.async_run<std::vector<acd::acd_event>>(
-      [node = std::move(node), from = iso_utc(core::local_midnight_before(started)),
-       until = iso_utc(started)](pqxx::connection& connection) {
-        return read_day(connection, node, from, until);
-      },
-      [&acd](boost::system::error_code ec, std::vector<acd::acd_event> day) {
-        if (ec) {
-          spdlog::warn("acd: today's figures start from zero: cannot read the day's events: {}",
-                       ec.message());
-          return;
-        }
-        spdlog::info("acd: today's figures restored from {} event(s)", day.size());
-        acd.run([day = std::move(day)](acd::engine& engine, acd::instant) {
-          engine.restore_today(day);
+namespace {
+
+/// One restore: waits for the spool, reads, and tries again after a failure. Holds itself
+/// through its timer and the pool's callback until the figures are in.
+class day_restore : public std::enable_shared_from_this<day_restore> {
+ public:
+  day_restore(boost::asio::io_context& io, store::db_pool& pool, acd::acd_service& acd,
+              const store::event_log_stats& log, std::string node,
+              std::chrono::system_clock::time_point started)
+      : timer_(io),
+        pool_(pool),
+        acd_(acd),
+        log_(log),
+        node_(std::move(node)),
+        from_(iso_utc(core::local_midnight_before(started))),
+        until_(iso_utc(started)) {}
+
+  void attempt() {
+    if (log_.spool_bytes.load() > 0 || log_.degraded.load()) {
+      if (!waited_) spdlog::info("acd: today's figures wait for the event spool to be stored");
+      waited_ = true;
+      retry_in(std::chrono::seconds(1));
+      return;
+    }
+    pool_.async_run<std::vector<acd::acd_event>>(
+        [node = node_, from = from_, until = until_](pqxx::connection& connection) {
+          return read_day(connection, node, from, until);
+        },
+        [self = shared_from_this()](boost::system::error_code ec, std::vector<acd::acd_event> day) {
+          self->restore(ec, std::move(day));
         });
-      });
+  }
+
+ private:
+  void restore(boost::system::error_code ec, std::vector<acd::acd_event> day) {
+    if (ec) {
+      if (!failed_) {
+        spdlog::warn(
+            "acd: cannot read the day's events ({}); today's figures count from now "
+            "until the database answers",
+            ec.message());
+      }
+      failed_ = true;
+      retry_in(std::chrono::seconds(5));
+      return;
+    }
+    spdlog::info("acd: today's figures restored from {} event(s)", day.size());
+    acd_.run(
+        [day = std::move(day)](acd::engine& engine, acd::instant) { engine.restore_today(day); });
+  }
+
+  void retry_in(std::chrono::seconds delay) {
+    timer_.expires_after(delay);
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->attempt();
+    });
+  }
+
+  boost::asio::steady_timer timer_;
+  store::db_pool& pool_;
+  acd::acd_service& acd_;
+  const store::event_log_stats& log_;
+  std::string node_;
+  std::string from_;
+  std::string until_;
+  bool waited_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+void restore_acd_day(boost::asio::io_context& io, store::db_pool& pool, acd::acd_service& acd,
+                     const store::event_log_stats& log, std::string node,
+                     std::chrono::system_clock::time_point started) {
+  std::make_shared<day_restore>(io, pool, acd, log, std::move(node), started)->attempt();
 }
 
 }  // namespace callcenterd::app

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <string>
 
 #include "callcenterd/acd/acd_service.hpp"
 #include "callcenterd/store/db_pool.hpp"
+#include "callcenterd/store/event_log.hpp"
 
 namespace callcenterd::app {
 
@@ -12,9 +14,12 @@ namespace callcenterd::app {
 /// wallboard: the queue and agent events this node stored since local midnight and before
 /// `started` are read on the pool and replayed through the engine's own counting
 /// (engine::restore_today) on the ACD's strand. Events of this run are later than `started`, so
-/// none counts twice. When the database cannot be read the day starts from zero, with a warning.
-/// Any thread; returns at once.
-void restore_acd_day(store::db_pool& pool, acd::acd_service& acd, std::string node,
+/// none counts twice, however late the figures come. Events an earlier run left in the event
+/// log's spool (a stop while PostgreSQL was away) count too: the read waits until `log` has
+/// replayed its spool, and a read that fails is tried again until the database answers, with a
+/// warning. Any thread; returns at once; `io`, `pool`, `acd` and `log` must outlive `io`'s run.
+void restore_acd_day(boost::asio::io_context& io, store::db_pool& pool, acd::acd_service& acd,
+                     const store::event_log_stats& log, std::string node,
                      std::chrono::system_clock::time_point started);
 
 }  // namespace callcenterd::app

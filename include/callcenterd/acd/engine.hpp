@@ -202,7 +202,8 @@ class engine {
   void start_new_day();
   /// Adds today's events so far, as an earlier run of the engine emitted them, to today's
   /// counters: a restarted daemon shows the day's figures, not zeros. Events of queues or
-  /// agents the model no longer has are skipped. Call it before the first call arrives.
+  /// agents the model no longer has are skipped. Events of this run must not be among them;
+  /// it may come after this run's first calls (their counts are added to).
   void restore_today(const std::vector<acd_event>& day);
 
   // Live views, from memory.

@@ -284,11 +284,26 @@ class DaemonTestCase(unittest.TestCase):
     """A fresh database and an unstarted daemon for each test; both are cleaned up after it,
     the daemon first. Subclasses add their own cleanups with addCleanup()."""
 
+    private_cluster = False  # True: a PostgreSQL of the test's own (self.cluster) to stop
+
     def setUp(self):
-        self.db = TestDatabase()
-        self.addCleanup(self.db.close)
+        if self.private_cluster:
+            self.cluster = PrivateCluster()
+            self.addCleanup(self.cluster.remove)
+            self.db = TestDatabase(self.cluster.admin)
+            self.addCleanup(self.db.close)
+            self.addCleanup(self._cluster_up)  # runs first: the database closes on a live server
+        else:
+            self.db = TestDatabase()
+            self.addCleanup(self.db.close)
         self.daemon = Daemon(self.db.params)
         self.addCleanup(self.daemon.stop)
+
+    def _cluster_up(self):
+        try:
+            self.cluster.start()
+        except RuntimeError:
+            pass  # running already
 
     def migrate(self):
         """Applies the migrations with `callcenterd --migrate`, as scripts/run does."""

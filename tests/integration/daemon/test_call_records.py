@@ -2,6 +2,7 @@
 record of each (disposition, who hung up, wait, talk and hold, and its segments: queue wait,
 rings, talk, hold, after-call work) is checked where reports read it, in the call_records and
 call_segments tables that PostgreSQL fills from the event log."""
+import os
 import threading
 
 from sip_phone import SDP
@@ -196,10 +197,42 @@ class DirectCallRecordTest(CallRecordTestCase):
             f"SELECT count(*) FROM call_segments WHERE call_id = '{call}'"), "0")
 
 
-class RestartTest(CallRecordTestCase):
+class FiguresTestCase(CallRecordTestCase):
     def queue_figures(self):
         return tuple(self.daemon.metric(f'callcenterd_queue_{name}_today{{queue="support"}}')
                      for name in ("offered", "answered", "abandoned"))
+
+
+class OutageRestartTest(FiguresTestCase):
+    private_cluster = True
+
+    def test_figures_left_in_the_spool_by_a_stop_during_an_outage_come_back(self):
+        agent = self.phone("1001")
+        first, _, first_dialog = self.caller("8001", "1003")
+        agent.answer_call()
+        self.wait_for_event("queue.connected", agent="1001")
+        # PostgreSQL goes away: a second caller waits (the agent is busy) and gives up, the
+        # first hangs up; their events can only go to the spool.
+        self.cluster.stop()
+        second, _, second_dialog = self.caller("8001", "1004")
+        self.assertEqual(second.hang_up(second_dialog), 200)
+        self.assertEqual(first.hang_up(first_dialog), 200)
+        agent.next_request("BYE")
+        self.wait_for_no_calls()
+        self.daemon.wait_until(lambda: self.queue_figures() == (2, 1, 1),
+                               what="the figures in memory")
+        self.assertEqual(self.daemon.stop(), 0)
+        spool = os.path.join(self.daemon.workdir, "var", "spool", "events.spool")
+        self.assertGreater(os.path.getsize(spool), 0, "nothing was left in the spool")
+        # Back with PostgreSQL: the figures wait for the spool's replay, then include it.
+        self.cluster.start()
+        self.daemon.start()
+        self.daemon.wait_until(lambda: self.queue_figures() == (2, 1, 1),
+                               what="the day's figures back, the spooled ones included")
+        self.daemon.wait_for_log("today's figures restored from")
+
+
+class RestartTest(FiguresTestCase):
 
     def test_todays_queue_figures_survive_a_restart(self):
         agent = self.phone("1001")
