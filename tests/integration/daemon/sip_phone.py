@@ -180,13 +180,16 @@ class UdpPhone:
         """Waits for an INVITE and answers it with SDP (an offer when the INVITE had none);
         the dialog once ACKed, or the INVITE itself when `ring_only` (then call
         expect_cancel() or answer_ringing())."""
-        invite = self.next_request("INVITE")
-        tag = uuid.uuid4().hex[:10]
-        self._reply(invite, 180, "Ringing", [f"Contact: {self.contact}"], tag)
-        invite.local_tag = tag
+        invite = self.ring(self.next_request("INVITE"))
         if ring_only:
             return invite
         return self.answer_ringing(invite, sdp)
+
+    def ring(self, invite):
+        """Sends 180 with this phone's tag for an INVITE it took itself; the INVITE."""
+        invite.local_tag = uuid.uuid4().hex[:10]
+        self._reply(invite, 180, "Ringing", [f"Contact: {self.contact}"], invite.local_tag)
+        return invite
 
     def answer_ringing(self, invite, sdp=SDP):
         """Answers an INVITE that answer_call(ring_only=True) left ringing; the dialog."""
