@@ -2,9 +2,11 @@
 sends the next caller to the agent it should (after one agent took a call, the other comes
 first for every strategy but most-skilled), overflow widens the candidates after its delay or
 moves the caller to another queue, and a queue whose agents are all logged out refuses new
-callers when it says so."""
+callers when it says so. Then sipp on both sides: sipp phones as the agents' devices taking
+sipp callers in turn."""
 import time
 
+from harness import free_port
 from test_acd import AcdTestCase
 
 STRATEGIES = ("longest_idle", "round_robin", "fewest_calls", "least_talk_time")
@@ -113,4 +115,26 @@ class NoAgentsTest(AcdRulesTestCase):
         bye = caller.next_request("BYE", timeout=10)
         self.assertEqual(bye.header("call-id"), dialog.call_id)
         self.wait_for_event("queue.left", queue="closed", outcome="blocked")
+        self.wait_for_no_calls()
+
+
+class SippPhonesTest(AcdTestCase):
+    """sipp on both sides: two sipp phones registered as the agents' devices, sipp callers."""
+    extra_yaml = CONFIG
+
+    def test_sipp_callers_reach_both_sipp_agent_phones_in_turn(self):
+        phones = []
+        for extension in ("1001", "1002"):
+            port = free_port()
+            self.register_phone(extension, port)
+            phones.append(self.start_phone("uas_phone.xml", port))
+        # Round robin (DID 821): the first caller gets one agent, the second the other; each
+        # sipp phone answers one call and ends when the daemon's BYE comes.
+        self.call("uac_call.xml", "821")
+        self.wait_for_event("agent.state", state="ready", count=3)
+        self.call("uac_call.xml", "821")
+        for phone in phones:
+            self.assert_phone_done(phone)
+        connected = self.wait_for_event("queue.connected", queue="round_robin", count=2)
+        self.assertEqual(sorted(e[1] for e in connected), ["1001", "1002"])
         self.wait_for_no_calls()

@@ -50,7 +50,10 @@ class CallbackTest(ApiTestCase):
                                what="the callback offer")
         audio.press("1")
         # The confirmation is said, then the daemon ends the call.
-        bye = caller.next_request("BYE", timeout=20)
+        try:
+            bye = caller.next_request("BYE", timeout=30)
+        except TimeoutError:
+            self.fail(f"no BYE after the key; daemon log:\n{self.daemon.log()[-6000:]}")
         self.assertEqual(bye.header("call-id"), dialog.call_id)
         requested = self.wait_for_event("queue.callback_requested", queue="billing")
         return requested[0][0]
