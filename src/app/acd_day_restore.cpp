@@ -6,6 +6,7 @@
 #include <memory>
 #include <pqxx/pqxx>
 
+#include "acd_model_rows.hpp"
 #include "acd_wiring.hpp"
 #include "callcenterd/core/local_day.hpp"
 #include "time_text.hpp"
@@ -46,12 +47,13 @@ namespace {
 class day_restore : public std::enable_shared_from_this<day_restore> {
  public:
   day_restore(boost::asio::io_context& io, store::db_pool& pool, acd::acd_service& acd,
-              const store::event_log_stats& log, std::string node,
+              const store::event_log_stats& log, const acd::acd_model& model, std::string node,
               std::chrono::system_clock::time_point started)
       : timer_(io),
         pool_(pool),
         acd_(acd),
         log_(log),
+        model_(model),
         node_(std::move(node)),
         from_(iso_utc(core::local_midnight_before(started))),
         until_(iso_utc(started)) {}
@@ -64,7 +66,9 @@ class day_restore : public std::enable_shared_from_this<day_restore> {
       return;
     }
     pool_.async_run<std::vector<acd::acd_event>>(
-        [node = node_, from = from_, until = until_](pqxx::connection& connection) {
+        [&model = model_, node = node_, from = from_,
+         until = until_](pqxx::connection& connection) {
+          write_acd_model(connection, model, node);
           return read_day(connection, node, from, until);
         },
         [self = shared_from_this()](boost::system::error_code ec, std::vector<acd::acd_event> day) {
@@ -101,6 +105,7 @@ class day_restore : public std::enable_shared_from_this<day_restore> {
   store::db_pool& pool_;
   acd::acd_service& acd_;
   const store::event_log_stats& log_;
+  const acd::acd_model& model_;
   std::string node_;
   std::string from_;
   std::string until_;
@@ -111,9 +116,9 @@ class day_restore : public std::enable_shared_from_this<day_restore> {
 }  // namespace
 
 void restore_acd_day(boost::asio::io_context& io, store::db_pool& pool, acd::acd_service& acd,
-                     const store::event_log_stats& log, std::string node,
-                     std::chrono::system_clock::time_point started) {
-  std::make_shared<day_restore>(io, pool, acd, log, std::move(node), started)->attempt();
+                     const store::event_log_stats& log, const acd::acd_model& model,
+                     std::string node, std::chrono::system_clock::time_point started) {
+  std::make_shared<day_restore>(io, pool, acd, log, model, std::move(node), started)->attempt();
 }
 
 }  // namespace callcenterd::app

@@ -17,9 +17,11 @@ namespace callcenterd::app {
 /// none counts twice, however late the figures come. Events an earlier run left in the event
 /// log's spool (a stop while PostgreSQL was away) count too: the read waits until `log` has
 /// replayed its spool, and a read that fails is tried again until the database answers, with a
-/// warning. Any thread; returns at once; `io`, `pool`, `acd` and `log` must outlive `io`'s run.
+/// warning. The same job first writes `model` (the one in force) to the model's tables
+/// (acd_model_rows.hpp), so reports can name what the events refer to.
+/// Any thread; returns at once; `io`, `pool`, `acd`, `log` and `model` must outlive `io`'s run.
 void restore_acd_day(boost::asio::io_context& io, store::db_pool& pool, acd::acd_service& acd,
-                     const store::event_log_stats& log, std::string node,
-                     std::chrono::system_clock::time_point started);
+                     const store::event_log_stats& log, const acd::acd_model& model,
+                     std::string node, std::chrono::system_clock::time_point started);
 
 }  // namespace callcenterd::app

@@ -254,7 +254,8 @@ class daemon {
     }
     sip_->watch_devices([this](const sip::binding_changes& changes) { on_devices(changes); });
     // Before the first call: what this run counts itself is later than the moment given.
-    restore_acd_day(io_, pool_, acd_, events_->stats(), node_, std::chrono::system_clock::now());
+    restore_acd_day(io_, pool_, acd_, events_->stats(), settings_.acd, node_,
+                    std::chrono::system_clock::now());
     if (!sip_->start()) return false;
     acd_.start();
     acd_metrics_.start();

@@ -138,3 +138,26 @@ class SippPhonesTest(AcdTestCase):
         connected = self.wait_for_event("queue.connected", queue="round_robin", count=2)
         self.assertEqual(sorted(e[1] for e in connected), ["1001", "1002"])
         self.wait_for_no_calls()
+
+
+class ModelRowsTest(AcdTestCase):
+    extra_yaml = CONFIG
+
+    def test_the_model_in_force_is_written_for_reports(self):
+        self.daemon.wait_until(
+            lambda: self.db.query("SELECT count(*) FROM acd_queues").strip() == "7",
+            what="the queues written")
+        self.assertEqual(self.db.query(
+            "SELECT id, skills->>'support', auto_login FROM acd_agents ORDER BY id").split(),
+            ["1001|5|t", "1002|5|t"])
+        self.assertEqual(self.db.query(
+            "SELECT strategy, settings->>'wrap_up_ms', skills->>'support' FROM acd_queues "
+            "WHERE name = 'round_robin'").strip(), "round_robin|0|1")
+        # A queue no longer configured is gone after the next start.
+        self.db.query("INSERT INTO acd_queues VALUES ('retired', '{}', 'random', '{}', 'x', now())")
+        self.assertEqual(self.daemon.stop(), 0)
+        self.daemon.start()
+        self.daemon.wait_until(
+            lambda: self.db.query(
+                "SELECT count(*) FROM acd_queues WHERE name = 'retired'").strip() == "0",
+            what="the retired queue removed")
