@@ -108,6 +108,27 @@ void engine::state::emit_withdrawn(call_index c, const std::vector<released>& wh
   }
 }
 
+void engine::state::withdraw_offers(call_index c, std::string_view why, instant now) {
+  std::vector<released> ringing;
+  for (const auto a : calls[c].offered_to) ringing.push_back({a, agent_state::ready, {}});
+  if (ringing.empty()) return;
+  emit_withdrawn(c, ringing, why, now);
+  end_offers(c, std::move(ringing), true, why, now);
+}
+
+acd_event engine::state::call_event(acd_event::kind what, call_index c, agent_index a,
+                                    instant now) const {
+  const auto& call = calls[c];
+  acd_event event{.what = what,
+                  .at = now,
+                  .call = call.id,
+                  .queue = queues[call.queue].settings.name,
+                  .agent = a == no_index ? std::string() : agents[a].settings.id};
+  event.wait = std::chrono::duration_cast<duration>(now - call.arrived);
+  event.priority = call.priority;
+  return event;
+}
+
 void engine::state::end_offers(call_index c, std::vector<released> who, bool tell_call,
                                std::string_view why, instant now) {
   auto& call = calls[c];

@@ -149,34 +149,32 @@ unsigned engine::state::position_of(call_index c) const {
 void engine::state::leave_queue(call_index c, queue_outcome why, const exit_target& target,
                                 instant now) {
   auto& call = calls[c];
-  if (call.callback) {
-    // Counted when the caller took it; its end is the callback's, not an abandon.
-    drop_callback(c, to_string(why), now);
-    return;
-  }
   auto& queue = queues[call.queue];
-  const auto wait = std::chrono::duration_cast<duration>(now - call.arrived);
   acd_event event{
       .what = acd_event::kind::call_left, .at = now, .call = call.id, .queue = queue.settings.name};
-  event.outcome = why;
-  event.wait = wait;
-  event.position = position_of(c);
-  event.priority = call.priority;
-  if (why != queue_outcome::abandoned && why != queue_outcome::lost) {
-    event.detail = describe(target);
+  if (call.callback) {
+    // Counted when the caller took it: its end is the callback's, not an abandon. (Only a
+    // hang-up or the reconciler end a callback here; moves and max wait do not apply to it.)
+    event.what = acd_event::kind::callback_failed;
+    event.reason = std::string(to_string(why));
+    event.detail = "given_up";
+    if (!call.reached) --queue.callbacks_waiting;
+  } else {
+    event.outcome = why;
+    event.position = position_of(c);
+    event.priority = call.priority;
+    if (why != queue_outcome::abandoned && why != queue_outcome::lost) {
+      event.detail = describe(target);
+    }
   }
+  event.wait = std::chrono::duration_cast<duration>(now - call.arrived);
   leave_line(c);
   ++call.queue_generation;
   emit(event);
   // The agents still ringing go back to ready; the call is out of every set, so none of them
   // can take it again.
-  std::vector<released> ringing;
-  for (const auto a : call.offered_to) ringing.push_back({a, agent_state::ready, {}});
-  if (!ringing.empty()) {
-    emit_withdrawn(c, ringing, to_string(why), now);
-    call.phase = call_phase::leaving;
-    end_offers(c, std::move(ringing), true, to_string(why), now);
-  }
+  call.phase = call_phase::leaving;
+  withdraw_offers(c, to_string(why), now);
   if (why == queue_outcome::abandoned || why == queue_outcome::lost) {
     free_call(c);
   } else {

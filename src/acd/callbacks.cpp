@@ -21,27 +21,21 @@ constexpr duration callback_report_margin{std::chrono::seconds(10)};
 void engine::state::dial_callback(call_index c, agent_index a, instant now) {
   auto& call = calls[c];
   auto& q = queues[call.queue];
-  auto& agent = agents[a];
   q.waiting[call.stage].erase(call.place);
   call.phase = call_phase::dialing;
   call.offered_to = {a};
   ++call.ring_generation;
   ++call.attempts;
   leave_ready(a);
-  agent.call = c;
+  agents[a].call = c;
   schedule(deadline::kind::callback_dial,
            now + q.settings.callback.ring_timeout + callback_report_margin, c,
            call.ring_generation);
-  acd_event event{.what = acd_event::kind::callback_dialing,
-                  .at = now,
-                  .call = call.id,
-                  .queue = q.settings.name,
-                  .agent = agent.settings.id};
-  event.wait = std::chrono::duration_cast<duration>(now - call.arrived);
+  auto event = call_event(acd_event::kind::callback_dialing, c, a, now);
   event.detail = std::to_string(call.attempts);
   emit(event);
   change_state(a, agent_state::ringing, "callback", now);
-  listener.on_callback_due(call.id, agent.settings, q.settings.name, call.callback_to);
+  listener.on_callback_due(call.id, agents[a].settings, q.settings.name, call.callback_to);
 }
 
 void engine::state::callback_attempt_failed(call_index c, std::string_view why, instant now) {
@@ -51,14 +45,10 @@ void engine::state::callback_attempt_failed(call_index c, std::string_view why, 
   const auto reserved = call.offered_to;
   call.offered_to.clear();
   ++call.ring_generation;
-  acd_event event{.what = acd_event::kind::callback_failed,
-                  .at = now,
-                  .call = call.id,
-                  .queue = q.settings.name};
-  if (!reserved.empty()) event.agent = agents[reserved.front()].settings.id;
+  auto event = call_event(acd_event::kind::callback_failed, c,
+                          reserved.empty() ? no_index : reserved.front(), now);
   event.reason = std::string(why);
   event.detail = last ? "given_up" : "retry";
-  event.wait = std::chrono::duration_cast<duration>(now - call.arrived);
   emit(event);
   if (last) {
     --q.callbacks_waiting;
@@ -81,30 +71,6 @@ void engine::state::resume_callback(call_index c, instant now) {
   call.phase = call_phase::waiting;
   queues[call.queue].waiting[call.stage].insert(call.place);
   route_call(c, now);
-}
-
-void engine::state::drop_callback(call_index c, std::string_view why, instant now) {
-  auto& call = calls[c];
-  auto& q = queues[call.queue];
-  acd_event event{.what = acd_event::kind::callback_failed,
-                  .at = now,
-                  .call = call.id,
-                  .queue = q.settings.name};
-  event.reason = std::string(why);
-  event.detail = "given_up";
-  event.wait = std::chrono::duration_cast<duration>(now - call.arrived);
-  if (!call.reached) --q.callbacks_waiting;
-  leave_line(c);
-  ++call.queue_generation;
-  emit(event);
-  std::vector<released> ringing;
-  for (const auto a : call.offered_to) ringing.push_back({a, agent_state::ready, {}});
-  if (!ringing.empty()) {
-    emit_withdrawn(c, ringing, why, now);
-    call.phase = call_phase::leaving;
-    end_offers(c, std::move(ringing), true, why, now);
-  }
-  free_call(c);
 }
 
 boost::system::result<void> engine::request_callback(std::string_view call, callback_party to,
@@ -136,13 +102,9 @@ boost::system::result<void> engine::request_callback(std::string_view call, call
   event.position = state_->position_of(c);
   event.priority = record.priority;
   state_->emit(event);
-  if (record.phase == call_phase::ringing) {
-    std::vector<engine::state::released> ringing;
-    for (const auto a : record.offered_to) ringing.push_back({a, agent_state::ready, {}});
-    state_->emit_withdrawn(c, ringing, "callback", now);
-    // Back in line, then routed: the agent it rang may be reserved for the callback at once.
-    state_->end_offers(c, std::move(ringing), true, "callback", now);
-  }
+  // A ringing offer is withdrawn: back in line, then routed, so the agent it rang may be
+  // reserved for the callback at once.
+  state_->withdraw_offers(c, "callback", now);
   return {};
 }
 
@@ -155,37 +117,30 @@ boost::system::result<void> engine::callback_answered(std::string_view call,
   const std::string id(new_call);
   if (id != record.id && state_->call_by_id.contains(id)) return acd_errc::already_queued;
   auto& q = state_->queues[record.queue];
-  acd_event event{
-      .what = acd_event::kind::callback_answered, .at = now, .call = id, .queue = q.settings.name};
-  event.detail = record.id;
-  event.wait = std::chrono::duration_cast<duration>(now - record.arrived);
+  const auto asked = record.id;
   state_->call_by_id.erase(record.id);
   record.id = id;
   state_->call_by_id.emplace(id, c);
   record.reached = true;
   --q.callbacks_waiting;
-  if (!record.offered_to.empty())
-    event.agent = state_->agents[record.offered_to.front()].settings.id;
-  state_->emit(event);
   if (record.offered_to.empty()) {
     // The reserved agent left meanwhile: the caller waits for the next, first in line.
+    auto event = state_->call_event(acd_event::kind::callback_answered, c, no_index, now);
+    event.detail = asked;
+    state_->emit(event);
     state_->resume_callback(c, now);
     return {};
   }
   // The reserved agent's offer rings now, as it would have for a caller on the line.
   const auto a = record.offered_to.front();
+  auto event = state_->call_event(acd_event::kind::callback_answered, c, a, now);
+  event.detail = asked;
+  state_->emit(event);
   record.phase = call_phase::ringing;
   ++record.ring_generation;
   state_->schedule(deadline::kind::ring_timeout, now + q.settings.ring_timeout, c,
                    record.ring_generation);
-  acd_event offered{.what = acd_event::kind::call_offered,
-                    .at = now,
-                    .call = id,
-                    .queue = q.settings.name,
-                    .agent = state_->agents[a].settings.id};
-  offered.wait = event.wait;
-  offered.priority = record.priority;
-  state_->emit(offered);
+  state_->emit(state_->call_event(acd_event::kind::call_offered, c, a, now));
   state_->listener.on_offer(id, state_->agents[a].settings, q.settings.name);
   return {};
 }

@@ -7,6 +7,15 @@ namespace callcenterd::acd {
 
 using namespace detail;
 
+namespace {
+
+/// In a queue, in line or being rung, dialled or resting: not yet taken and not on its way out.
+bool still_queued(const call_record& call) {
+  return call.in_use && call.phase != call_phase::connected && call.phase != call_phase::leaving;
+}
+
+}  // namespace
+
 void engine::state::schedule(deadline::kind what, instant at, std::uint32_t index,
                              std::uint64_t generation) {
   deadlines.push(deadline{.at = at, .what = what, .index = index, .generation = generation});
@@ -34,21 +43,15 @@ bool engine::state::is_current(const deadline& d) const {
       return call.in_use && call.phase == call_phase::ringing &&
              call.ring_generation == d.generation;
     }
-    case deadline::kind::overflow_step: {
-      const auto& call = calls[d.index];
-      return call.in_use && call.queue_generation == d.generation &&
-             call.phase != call_phase::connected && call.phase != call_phase::leaving;
-    }
+    case deadline::kind::overflow_step:
+      return still_queued(calls[d.index]) && calls[d.index].queue_generation == d.generation;
     case deadline::kind::max_wait: {
       const auto& call = calls[d.index];
       return call.in_use && call.queue_generation == d.generation &&
              (call.phase == call_phase::waiting || call.phase == call_phase::ringing);
     }
-    case deadline::kind::escalation: {
-      const auto& call = calls[d.index];
-      return call.in_use && call.escalation_generation == d.generation &&
-             call.phase != call_phase::connected && call.phase != call_phase::leaving;
-    }
+    case deadline::kind::escalation:
+      return still_queued(calls[d.index]) && calls[d.index].escalation_generation == d.generation;
     case deadline::kind::callback_dial:
     case deadline::kind::callback_retry: {
       const auto& call = calls[d.index];

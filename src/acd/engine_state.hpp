@@ -207,6 +207,13 @@ struct engine::state {
   /// `why` is what the call hears (on_offer_withdrawn) when `tell_call`.
   void end_offers(detail::call_index c, std::vector<released> who, bool tell_call,
                   std::string_view why, instant now);
+  /// Withdraws every offer ringing for `c` (events, the call told, the agents ready again);
+  /// the call is routed again unless its phase says it is leaving.
+  void withdraw_offers(detail::call_index c, std::string_view why, instant now);
+  /// An event of call `c` in its queue: with agent `a` (no_index: none), the wait since its
+  /// first queue entry and its priority.
+  acd_event call_event(acd_event::kind what, detail::call_index c, detail::agent_index a,
+                       instant now) const;
   /// The offer_withdrawn events of `c` for `who`, saying why.
   void emit_withdrawn(detail::call_index c, const std::vector<released>& who, std::string_view why,
                       instant now);
@@ -240,8 +247,6 @@ struct engine::state {
   void dial_callback(detail::call_index c, detail::agent_index a, instant now);
   /// An attempt failed: the agent is free, the callback rests or is given up.
   void callback_attempt_failed(detail::call_index c, std::string_view why, instant now);
-  /// A callback whose caller had answered leaves (hung up, lost): given up, not an abandon.
-  void drop_callback(detail::call_index c, std::string_view why, instant now);
   /// Back in line after its retry delay, in its old place.
   void resume_callback(detail::call_index c, instant now);
   bool refuse_at_entry(detail::call_index c, detail::queue_index q, instant now);

@@ -85,19 +85,11 @@ void engine::state::offer(call_index c, const std::vector<agent_index>& to, inst
   ++call.ring_generation;
   schedule(deadline::kind::ring_timeout, now + q.settings.ring_timeout, c, call.ring_generation);
   for (const auto a : to) {
-    auto& agent = agents[a];
     leave_ready(a);
-    agent.call = c;
-    acd_event event{.what = acd_event::kind::call_offered,
-                    .at = now,
-                    .call = call.id,
-                    .queue = q.settings.name,
-                    .agent = agent.settings.id};
-    event.wait = std::chrono::duration_cast<duration>(now - call.arrived);
-    event.priority = call.priority;
-    emit(event);
+    agents[a].call = c;
+    emit(call_event(acd_event::kind::call_offered, c, a, now));
     change_state(a, agent_state::ringing, {}, now);
-    listener.on_offer(call.id, agent.settings, q.settings.name);
+    listener.on_offer(call.id, agents[a].settings, q.settings.name);
   }
 }
 

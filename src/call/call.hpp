@@ -174,6 +174,7 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   // Queue callbacks (call_callback.cpp). The caller's side: the offer and the key.
   /// Arms the offer of the queue's callback, if it makes one and the caller can be called back.
   void schedule_callback_offer();
+  void arm_callback_offer(std::chrono::milliseconds delay);
   void offer_callback();
   /// The caller pressed the callback key: the ACD keeps their place, they hear the
   /// confirmation, and the call ends.
@@ -196,6 +197,12 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   void dial(const std::string& extension);
   /// Calls target_.number out through trunk target_.name (call_trunk.cpp).
   void dial_trunk();
+  /// Makes the trunk named `name` trunk_; false when no trunk has that name.
+  bool use_trunk(const std::string& name);
+  /// Where an INVITE to `number` through trunk_ at `address` goes: our flow to it and the
+  /// Request-URI; empty (logged) when no listener of ours can reach it.
+  std::optional<std::pair<sip::flow, sip::sip_uri>> trunk_destination(
+      const boost::asio::ip::address& address, const std::string& number) const;
   /// Resolves trunk_'s host and calls `then` with its address on the strand; a host that does
   /// not resolve refuses the caller (503).
   void resolve_trunk(void (call::*then)(const boost::asio::ip::address&));

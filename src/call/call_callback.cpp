@@ -19,6 +19,9 @@ namespace {
 
 using speech_result = boost::system::result<std::shared_ptr<const media::prompt>>;
 
+/// The callback offer is not said over a place announcement: it comes this long after.
+constexpr std::chrono::seconds after_announcement{2};
+
 /// A number the trunk can dial back: digits, with a '+' in front at most, 3 to 20 of them.
 /// Anonymous and SIP-only callers are not offered a callback.
 bool dialable(std::string_view number) {
@@ -98,7 +101,11 @@ void call::schedule_callback_offer() {
       !dialable(caller_party_.user) || context_->flows.speech == nullptr) {
     return;
   }
-  callback_timer_.expires_after(callback.after);
+  arm_callback_offer(callback.after);
+}
+
+void call::arm_callback_offer(std::chrono::milliseconds delay) {
+  callback_timer_.expires_after(delay);
   callback_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     if (ec) return;
     if (auto self = weak.lock()) self->offer_callback();
@@ -108,12 +115,7 @@ void call::schedule_callback_offer() {
 void call::offer_callback() {
   if (!waits_in_queue() || queued_->callback_asked) return;
   if (queued_->announcing) {
-    // Not over the place announcement: straight after it.
-    callback_timer_.expires_after(std::chrono::seconds(2));
-    callback_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
-      if (ec) return;
-      if (auto self = weak.lock()) self->offer_callback();
-    });
+    arm_callback_offer(after_announcement);
     return;
   }
   const auto text =
@@ -123,7 +125,11 @@ void call::offer_callback() {
   context_->flows.speech->render(
       text, spoken_language_of(text),
       back_on_strand<speech_result>([](call& self, speech_result said) {
-        if (!self.waits_in_queue() || self.queued_->announcing) return;
+        if (!self.waits_in_queue()) return;
+        if (self.queued_->announcing) {
+          self.arm_callback_offer(after_announcement);
+          return;
+        }
         if (said && *said && self.media_->play(leg_side::caller, *said, false, false)) {
           // Heard over the music; its end brings the music back (announcement_done).
           self.queued_->announcing = true;
@@ -132,7 +138,7 @@ void call::offer_callback() {
                        self.queued_->queue);
         }
         // Offered again after as long again, for a caller who missed it.
-        self.schedule_callback_offer();
+        self.arm_callback_offer(self.queued_->treatment.callback.after);
       }));
 }
 
@@ -181,10 +187,7 @@ void call::on_callback_taken(bool taken) {
 
 void call::dial_back() {
   const auto& callback = callback_->treatment.callback;
-  for (const auto& trunk : context_->settings.trunks) {
-    if (trunk.name == callback.trunk) trunk_ = &trunk;
-  }
-  if (trunk_ == nullptr) {
+  if (!use_trunk(callback.trunk)) {
     spdlog::warn("callback {}: no trunk {} to call {} back", callback_->acd_call, callback.trunk,
                  callback_->to.number);
     dial_back_failed("unreachable", 503);
@@ -197,22 +200,22 @@ void call::dial_back() {
 void call::on_dial_back_address(const asio::ip::address& address) {
   if (caller_.ended) return;
   const auto& callback = callback_->treatment.callback;
-  const auto path = context_->stack.flow_to(trunk_->transport, address, trunk_->port);
-  auto uri = sip::parse_uri("sip:" + callback.dial_prefix + callback_->to.number + "@" +
-                            trunk_->host + ":" + std::to_string(trunk_->port));
-  // Our offer: the caller answers it in the 2xx.
-  auto offer = media_->answer_locally(leg_side::caller, {});
-  if (!path || !uri || !offer) {
-    spdlog::warn("callback {}: cannot call out through trunk {}", callback_->acd_call,
-                 trunk_->name);
+  const auto destination = trunk_destination(address, callback.dial_prefix + callback_->to.number);
+  if (!destination) {
     dial_back_failed("unreachable", 503);
     return;
   }
-  if (trunk_->transport != sip::transport_kind::udp) {
-    uri->params.emplace_back("transport", std::string(sip::config_name(trunk_->transport)));
+  // Our offer: the caller answers it in the 2xx.
+  auto offer = media_->answer_locally(leg_side::caller, {});
+  if (!offer) {
+    spdlog::warn("callback {}: no offer of ours to make: {}", callback_->acd_call,
+                 offer.error().message());
+    dial_back_failed("unreachable", 503);
+    return;
   }
-  caller_.path = *path;
-  auto invite = make_invite(caller_, *uri, party{{}, callback_->to.caller_id}, std::move(*offer));
+  caller_.path = destination->first;
+  auto invite = make_invite(caller_, destination->second, party{{}, callback_->to.caller_id},
+                            std::move(*offer));
   timeline_.header().sip_call_id = caller_.dialog.call_id;
   spdlog::info("call {}: calls {} back for queue {} (callback {})", caller_call_id(),
                callback_->to.number, callback_->queue, callback_->acd_call);

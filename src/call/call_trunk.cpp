@@ -11,11 +11,16 @@ namespace callcenterd::call::detail {
 
 namespace asio = boost::asio;
 
-void call::dial_trunk() {
+bool call::use_trunk(const std::string& name) {
+  trunk_ = nullptr;
   for (const auto& trunk : context_->settings.trunks) {
-    if (trunk.name == target_.name) trunk_ = &trunk;
+    if (trunk.name == name) trunk_ = &trunk;
   }
-  if (trunk_ == nullptr) {
+  return trunk_ != nullptr;
+}
+
+void call::dial_trunk() {
+  if (!use_trunk(target_.name)) {
     refuse_caller(503, "Trunk Not Configured");
     return;
   }
@@ -37,24 +42,33 @@ void call::resolve_trunk(void (call::*then)(const asio::ip::address&)) {
                     });
 }
 
-void call::on_trunk_address(const asio::ip::address& address) {
-  if (caller_.ended) return;
+std::optional<std::pair<sip::flow, sip::sip_uri>> call::trunk_destination(
+    const asio::ip::address& address, const std::string& number) const {
   const auto path = context_->stack.flow_to(trunk_->transport, address, trunk_->port);
-  auto uri = sip::parse_uri("sip:" + target_.number + "@" + trunk_->host + ":" +
-                            std::to_string(trunk_->port));
+  auto uri =
+      sip::parse_uri("sip:" + number + "@" + trunk_->host + ":" + std::to_string(trunk_->port));
   if (!path || !uri) {
     spdlog::warn("call {}: no {} listener to reach trunk {}", caller_call_id(),
                  sip::config_name(trunk_->transport), trunk_->name);
-    refuse_caller(503, "Trunk Unreachable");
-    return;
+    return std::nullopt;
   }
   if (trunk_->transport != sip::transport_kind::udp) {
     uri->params.emplace_back("transport", std::string(sip::config_name(trunk_->transport)));
   }
+  return std::pair{*path, std::move(*uri)};
+}
+
+void call::on_trunk_address(const asio::ip::address& address) {
+  if (caller_.ended) return;
+  const auto destination = trunk_destination(address, target_.number);
+  if (!destination) {
+    refuse_caller(503, "Trunk Unreachable");
+    return;
+  }
   spdlog::info("call {}: out through trunk {} to {}", caller_call_id(), trunk_->name,
                target_.number);
   start_ring_timer();
-  send_callee_invite(*uri, *path);
+  send_callee_invite(destination->second, destination->first);
 }
 
 bool call::authenticate_to_trunk(leg& which, const sip::sip_message& challenge) {

@@ -28,6 +28,13 @@ class callback_test : public engine_test {
     // The caller hangs up: the ACD keeps the call.
     ASSERT_TRUE(engine_->caller_left(call, now_));
   }
+  /// Caller c1 waits 40 s in sales, alone, then takes the callback and hangs up.
+  void c1_takes_the_callback_after_40s(unsigned attempts = 3) {
+    start_sales(attempts);
+    enqueue("c1", "sales");
+    advance_to(40);
+    take_callback("c1");
+  }
   unsigned position_of(const std::string& call) const {
     const auto waiting = engine_->waiting_call(call, now_);
     return waiting ? waiting->position : 0;
@@ -85,10 +92,7 @@ TEST_F(callback_test, a_callback_keeps_its_place_and_reserves_the_agent_when_its
 }
 
 TEST_F(callback_test, a_failed_attempt_frees_the_agent_and_retries_in_the_same_place) {
-  start_sales();
-  enqueue("c1", "sales");
-  advance_to(40);
-  take_callback("c1");
+  c1_takes_the_callback_after_40s();
   enqueue("c2", "sales");
   ready("a1");
   ASSERT_EQ(listener_.callbacks.size(), 1u);
@@ -119,10 +123,7 @@ TEST_F(callback_test, a_failed_attempt_frees_the_agent_and_retries_in_the_same_p
 }
 
 TEST_F(callback_test, a_callback_is_given_up_after_its_attempts) {
-  start_sales(2);
-  enqueue("c1", "sales");
-  advance_to(40);
-  take_callback("c1");
+  c1_takes_the_callback_after_40s(2);
   ready("a1");
   ASSERT_TRUE(engine_->callback_failed("c1", "busy", now_));
   advance_to(101);
@@ -140,10 +141,7 @@ TEST_F(callback_test, a_callback_is_given_up_after_its_attempts) {
 }
 
 TEST_F(callback_test, an_attempt_never_reported_frees_the_agent) {
-  start_sales();
-  enqueue("c1", "sales");
-  advance_to(40);
-  take_callback("c1");
+  c1_takes_the_callback_after_40s();
   ready("a1");
   // Ring timeout 20 s plus the margin: the engine does not wait on a lost call for ever.
   advance_to(71);
@@ -185,10 +183,7 @@ TEST_F(callback_test, a_queue_without_callbacks_refuses_the_request) {
 }
 
 TEST_F(callback_test, a_caller_who_hangs_up_after_answering_the_callback_is_not_an_abandon) {
-  start_sales();
-  enqueue("c1", "sales");
-  advance_to(40);
-  take_callback("c1");
+  c1_takes_the_callback_after_40s();
   ready("a1");
   ASSERT_TRUE(engine_->callback_answered("c1", "cb1", now_));
   advance_to(45);
@@ -202,19 +197,13 @@ TEST_F(callback_test, a_caller_who_hangs_up_after_answering_the_callback_is_not_
 }
 
 TEST_F(callback_test, the_reconciler_leaves_callbacks_whose_caller_is_away_alone) {
-  start_sales();
-  enqueue("c1", "sales");
-  advance_to(40);
-  take_callback("c1");
+  c1_takes_the_callback_after_40s();
   engine_->reconcile([](std::string_view) { return false; }, now_);
   EXPECT_EQ(position_of("c1"), 1u);
 }
 
 TEST_F(callback_test, restored_events_give_the_same_callback_counters) {
-  start_sales();
-  enqueue("c1", "sales");
-  advance_to(40);
-  take_callback("c1");
+  c1_takes_the_callback_after_40s();
   ready("a1");
   ASSERT_TRUE(engine_->callback_answered("c1", "cb1", now_));
   answer("cb1", "a1");
