@@ -157,7 +157,12 @@ asio::awaitable<response> http_session::respond(request req) {
   const unsigned version = req.version();
   const bool head = req.method() == http::verb::head;
   const bool keep_alive = req.keep_alive();
-  response res = co_await server_->handle(std::move(req));
+  boost::system::error_code ec;
+  const auto peer = socket_.remote_endpoint(ec);
+  std::string client = ec ? std::string() : peer.address().to_string();
+  // Made, then awaited: GCC 12 mishandles temporaries in a full expression that co_awaits.
+  auto handling = server_->handle(std::move(req), std::move(client));
+  response res = co_await std::move(handling);
   // A stop() while the handler ran turns this into the connection's last response.
   finish_response(res, version, head, keep_alive && !stopping_);
   co_return res;

@@ -119,7 +119,17 @@ void router::add(http::verb method, std::string_view pattern, route_handler hand
   }
 }
 
-boost::asio::awaitable<response> router::handle(request req) const {
+std::vector<router::registered_route> router::routes() const {
+  std::vector<registered_route> out;
+  for (const auto& r : routes_) {
+    for (const auto& [method, unused] : r->handlers) {
+      out.push_back({std::string(http::to_string(method)), r->pattern.text});
+    }
+  }
+  return out;
+}
+
+boost::asio::awaitable<response> router::handle(request req, std::string client_address) const {
   const auto started = std::chrono::steady_clock::now();
   request_context context;
   const std::string_view id_header = req["X-Request-Id"];
@@ -127,6 +137,7 @@ boost::asio::awaitable<response> router::handle(request req) const {
   const std::string method = method_label(req);
   const http::verb verb = req.method();
   context.request = std::move(req);
+  context.client_address = std::move(client_address);
 
   std::string route_label = "unmatched";
   const route_handler* chosen = nullptr;

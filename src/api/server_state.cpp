@@ -164,9 +164,10 @@ void server_state::remove_session(const http_session* session) {
   for (auto& callback : callbacks) asio::post(io_, std::move(callback));
 }
 
-asio::awaitable<response> server_state::handle(request req) const {
+asio::awaitable<response> server_state::handle(request req, std::string client_address) const {
   try {
-    co_return co_await handler_(std::move(req));
+    auto handling = handler_(std::move(req), std::move(client_address));
+    co_return co_await std::move(handling);
   } catch (const std::exception& e) {
     spdlog::error("http: request handler failed: {}", e.what());
   } catch (...) {

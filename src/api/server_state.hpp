@@ -41,7 +41,7 @@ class server_state : public std::enable_shared_from_this<server_state> {
   // Used by sessions, on their own strands.
   [[nodiscard]] const http_server_settings& settings() const noexcept { return settings_; }
   // The application's answer; a throwing handler becomes a 500 here.
-  boost::asio::awaitable<response> handle(request req) const;
+  boost::asio::awaitable<response> handle(request req, std::string client_address) const;
   void count_protocol_error(error reason);
   void remove_session(const http_session* session);
 

@@ -9,9 +9,42 @@ namespace callcenterd::app {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
-void register_auth_routes(api::router& router, auth_service& auth) {
-  router.post(
-      "/api/v1/auth/login", [&auth](api::request_context& ctx) -> asio::awaitable<api::response> {
+namespace {
+
+api::response login_answer(const auth_service::login_result& result) {
+  using kind = auth_service::login_result::kind;
+  switch (result.what) {
+    case kind::signed_in:
+      return api::json_response(http::status::ok,
+                                {{"token", result.token},
+                                 {"user",
+                                  {{"login", result.who.login},
+                                   {"role", std::string(to_string(result.who.role))},
+                                   {"name", result.who.name}}},
+                                 {"expires_at", iso_utc(result.expires_at)}});
+    case kind::bad_credentials:
+      return api::error_response(http::status::unauthorized, "bad_credentials",
+                                 "wrong user name or password");
+    case kind::throttled: {
+      auto response = api::error_response(http::status::too_many_requests, "throttled",
+                                          "too many failed logins; try again in a few minutes");
+      response.set(http::field::retry_after, "300");
+      return response;
+    }
+    case kind::unavailable:
+      break;
+  }
+  return api::error_response(http::status::service_unavailable, "unavailable",
+                             "the database cannot be reached");
+}
+
+}  // namespace
+
+void register_auth_routes(secured_routes& routes, audit_trail& audit) {
+  auto& auth = routes.auth();
+  routes.open(
+      http::verb::post, "/api/v1/auth/login",
+      [&auth, &audit](api::request_context& ctx) -> asio::awaitable<api::response> {
         const auto body = nlohmann::json::parse(ctx.body(), nullptr, false);
         if (body.is_discarded() || !body.is_object() || !body.contains("username") ||
             !body.contains("password") || !body["username"].is_string() ||
@@ -27,39 +60,27 @@ void register_auth_routes(api::router& router, auth_service& auth) {
               "username must be 1 to 64 characters, password at most 1024");
         }
         // Made, then awaited: GCC 12 mishandles temporaries in a full expression that co_awaits.
-        auto signing_in = auth.login(std::move(username), std::move(password));
+        auto signing_in = auth.login(username, std::move(password), ctx.client_address);
         const auto result = co_await std::move(signing_in);
-        using kind = auth_service::login_result::kind;
-        switch (result.what) {
-          case kind::signed_in:
-            co_return api::json_response(http::status::ok,
-                                         {{"token", result.token},
-                                          {"user",
-                                           {{"login", result.who.login},
-                                            {"role", std::string(to_string(result.who.role))},
-                                            {"name", result.who.name}}},
-                                          {"expires_at", iso_utc(result.expires_at)}});
-          case kind::bad_credentials:
-            co_return api::error_response(http::status::unauthorized, "bad_credentials",
-                                          "wrong user name or password");
-          case kind::throttled:
-            co_return api::error_response(http::status::too_many_requests, "throttled",
-                                          "too many failed logins; try again in a few minutes");
-          case kind::unavailable:
-            break;
-        }
-        co_return api::error_response(http::status::service_unavailable, "unavailable",
-                                      "the database cannot be reached");
+        auto response = login_answer(result);
+        // The name tried is kept even when unknown (attempts on made-up names are what an
+        // audit is for); the password never is.
+        audit.answered(
+            ctx, result.what == auth_service::login_result::kind::signed_in ? &result.who : nullptr,
+            "auth.login", username, response);
+        co_return response;
       });
 
-  router.post("/api/v1/auth/logout",
-              [&auth](api::request_context& ctx) -> asio::awaitable<api::response> {
+  routes.post("/api/v1/auth/logout", any_role,
+              [&auth, &audit](api::request_context& ctx,
+                              const principal& who) -> asio::awaitable<api::response> {
                 auto ending = auth.logout(std::string(ctx.header("Authorization")));
                 const bool ended = co_await std::move(ending);
                 if (!ended) {
                   co_return api::error_response(http::status::unauthorized, "unauthorized",
                                                 "no valid session");
                 }
+                audit.done(ctx, who, "auth.logout", who.login);
                 api::response response{http::status::no_content, 11};
                 co_return response;
               });

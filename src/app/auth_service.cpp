@@ -139,40 +139,19 @@ std::string_view to_string(user_role role) {
 }
 
 auth_service::auth_service(store::db_pool& pool, auth_settings settings)
-    : pool_(pool), settings_(settings) {}
-
-bool auth_service::throttled(const std::string& username, steady_clock::time_point now) {
-  auto found = failures_.find(username);
-  if (found == failures_.end()) return false;
-  auto& times = found->second;
-  while (!times.empty() && now - times.front() > settings_.failure_window) times.pop_front();
-  if (times.empty()) {
-    failures_.erase(found);
-    return false;
-  }
-  return times.size() >= settings_.max_failures;
-}
-
-void auth_service::note_failure(const std::string& username, steady_clock::time_point now) {
-  // Names an attacker makes up must not grow the map without bound: past a size, entries whose
-  // last failure is out of the window go.
-  constexpr std::size_t prune_above = 10000;
-  if (failures_.size() > prune_above) {
-    std::erase_if(failures_, [&](const auto& entry) {
-      return entry.second.empty() || now - entry.second.back() > settings_.failure_window;
-    });
-  }
-  auto& times = failures_[username];
-  times.push_back(now);
-  // Bounded whatever an attacker sends: only the window's worth is kept per name.
-  while (times.size() > settings_.max_failures) times.pop_front();
-}
+    : pool_(pool),
+      settings_(settings),
+      failures_by_user_(settings.max_failures, settings.failure_window),
+      failures_by_source_(settings.max_failures_per_source, settings.failure_window) {}
 
 asio::awaitable<auth_service::login_result> auth_service::login(std::string username,
-                                                                std::string password) {
+                                                                std::string password,
+                                                                std::string source) {
   {
     const std::lock_guard lock(mutex_);
-    if (throttled(username, steady_clock::now())) {
+    const auto now = steady_clock::now();
+    if (failures_by_user_.full(username, now) ||
+        (!source.empty() && failures_by_source_.full(source, now))) {
       co_return login_result{.what = login_result::kind::throttled};
     }
   }
@@ -195,10 +174,11 @@ asio::awaitable<auth_service::login_result> auth_service::login(std::string user
   const std::lock_guard lock(mutex_);
   const auto now = steady_clock::now();
   if (!row.verified) {
-    note_failure(username, now);
+    failures_by_user_.add(username, now);
+    if (!source.empty()) failures_by_source_.add(source, now);
     co_return login_result{.what = login_result::kind::bad_credentials};
   }
-  failures_.erase(username);
+  failures_by_user_.clear(username);
   sessions_[token_hash] =
       cached_session{.who = row.who, .expires_at = row.expires_at, .last_used = now};
   co_return login_result{.what = login_result::kind::signed_in,

@@ -2,7 +2,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "callcenterd/store/db_pool.hpp"
+#include "failure_window.hpp"
 
 namespace callcenterd::app {
 
@@ -31,6 +31,9 @@ struct auth_settings {
   /// Failed logins per user name within the window before further attempts are refused
   /// without a look at the password.
   unsigned max_failures = 5;
+  /// Failed logins from one client address (whatever names it tries) within the window before
+  /// its further attempts are refused the same way: guessing across many names is slowed too.
+  unsigned max_failures_per_source = 20;
   std::chrono::seconds failure_window{std::chrono::minutes(5)};
 };
 
@@ -50,7 +53,9 @@ class auth_service {
     principal who{};
     std::chrono::system_clock::time_point expires_at{};
   };
-  boost::asio::awaitable<login_result> login(std::string username, std::string password);
+  /// `source` is the client's address, for throttling per source.
+  boost::asio::awaitable<login_result> login(std::string username, std::string password,
+                                             std::string source);
   /// The principal of an `Authorization: Bearer <token>` value, if the session is valid.
   boost::asio::awaitable<std::optional<principal>> authenticate(std::string authorization);
   /// Ends the session of `authorization`; false when there was none.
@@ -62,15 +67,13 @@ class auth_service {
     std::chrono::system_clock::time_point expires_at;
     std::chrono::steady_clock::time_point last_used;
   };
-  bool throttled(const std::string& username, std::chrono::steady_clock::time_point now);
-  void note_failure(const std::string& username, std::chrono::steady_clock::time_point now);
 
   store::db_pool& pool_;
   auth_settings settings_;
   std::mutex mutex_;
   std::map<std::string, cached_session, std::less<>> sessions_;  ///< by token SHA-256 (hex)
-  /// Recent failed logins by user name.
-  std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> failures_;
+  failure_window failures_by_user_;
+  failure_window failures_by_source_;
 };
 
 /// "agent", "supervisor", "admin".

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
 #include <future>
@@ -116,7 +117,10 @@ class daemon {
         router_(metrics_),
         server_(
             io_, to_http_settings(settings_.http),
-            [this](api::request request) { return router_.handle(std::move(request)); }, metrics_),
+            [this](api::request request, std::string client) {
+              return router_.handle(std::move(request), std::move(client));
+            },
+            metrics_),
         reloader_(std::in_place, settings_.source_file, settings_, flows_, metrics_, *events_),
         service_metrics_(std::in_place, metrics_, pool_, *events_, readiness_),
         media_(std::in_place, settings_, *events_, metrics_),
@@ -245,8 +249,13 @@ class daemon {
   // Binds the listener and starts the background work; false when the daemon cannot serve.
   bool start() {
     api::register_service_routes(router_, metrics_, [this] { return readiness_.current(); });
-    register_auth_routes(router_, auth_);
-    register_acd_routes(router_, auth_, acd_);
+    register_auth_routes(routes_, audit_);
+    register_acd_routes(routes_, audit_, acd_);
+    register_admin_routes(routes_, pool_);
+    register_cdr_routes(routes_, pool_, acd_);
+    register_call_routes(routes_, sip_->calls().live_calls(), acd_);
+    register_recording_routes(routes_, audit_, pool_, acd_, file_work_.get_executor(),
+                              settings_.paths.recordings);
     if (const auto ec = server_.start()) {
       spdlog::critical("cannot listen on http://{}:{}: {}", settings_.http.address,
                        settings_.http.port, ec.message());
@@ -390,7 +399,11 @@ class daemon {
   std::optional<store::event_log> events_;
   readiness_monitor readiness_;
   auth_service auth_{pool_};
+  audit_trail audit_{*events_};
+  /// Blocking file reads of the API (recordings), off the I/O threads.
+  asio::thread_pool file_work_{1};
   api::router router_;
+  secured_routes routes_{router_, auth_};
   api::http_server server_;
   std::optional<config_reloader> reloader_;
   std::optional<service_metrics> service_metrics_;

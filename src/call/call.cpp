@@ -29,6 +29,9 @@ call::call(std::shared_ptr<call_context> context, call_target target, std::strin
       callback_timer_(strand_) {
   media_->set_listener(this);
   timeline_.header().call = uuid_;
+  timeline_.watch([board = &context_->board](const call_timeline& timeline) {
+    board->put(timeline.live_view());
+  });
 }
 
 call::call(std::shared_ptr<call_context> context, sip::received_message invite,
@@ -321,6 +324,7 @@ void call::finish_if_done() {
   media_->close();
   context_->limits.release();
   count(context_->ended);
+  context_->board.erase(uuid_);
   context_->index.remove_call(this);
 }
 

@@ -40,6 +40,8 @@ struct call_context {
   const address_set trusted;
   admission limits;
   call_index index;
+  /// The calls in progress as the API shows them.
+  live_call_board board;
   std::atomic<bool> stopping{false};
 
   /// The blocklist in force; replaced whole, read by every new call.

@@ -197,6 +197,8 @@ void call_manager::hang_up_all() {
 
 std::size_t call_manager::active_calls() const { return context_->limits.active(); }
 
+const live_call_board& call_manager::live_calls() const { return context_->board; }
+
 call_stats call_manager::stats() const {
   const auto& ctx = *context_;
   const auto load = [](const std::atomic<std::uint64_t>& v) {

@@ -42,6 +42,7 @@ void call_timeline::begin(kind what, std::string party, std::string queue,
                                           .result = {},
                                           .detail = std::move(detail)});
   open_.push_back(true);
+  changed();
 }
 
 bool call_timeline::end(kind what, std::string_view result, steady_clock::time_point now,
@@ -52,6 +53,7 @@ bool call_timeline::end(kind what, std::string_view result, steady_clock::time_p
   s.ended = wall(now);
   s.result = result;
   open_[static_cast<std::size_t>(i)] = false;
+  changed();
   return true;
 }
 
@@ -69,7 +71,9 @@ bool call_timeline::resume(kind what, steady_clock::time_point now) {
 }
 
 void call_timeline::caller_answered(steady_clock::time_point now) {
-  if (!record_.answered) record_.answered = wall(now);
+  if (record_.answered) return;
+  record_.answered = wall(now);
+  changed();
 }
 
 void call_timeline::ended_by(std::string_view who) {
@@ -99,6 +103,40 @@ call_detail_record call_timeline::finish(steady_clock::time_point now) {
     record_.disposition = call_disposition::refused;
   }
   return record_;
+}
+
+live_call call_timeline::live_view() const {
+  live_call view{.id = record_.call,
+                 .caller = record_.caller,
+                 .caller_name = record_.caller_name,
+                 .dialed = record_.dialed,
+                 .state = "setup",
+                 .queue = record_.queue,
+                 .agent = {},
+                 .started = record_.started,
+                 .state_since = record_.started,
+                 .connected = record_.connected,
+                 .callback_of = record_.callback_of};
+  // The most telling open segment names the state: a hold within a talk is "held", a ring
+  // within a queue wait "ringing".
+  constexpr std::pair<kind, const char*> telling[] = {
+      {kind::hold, "held"},    {kind::transfer, "transferring"}, {kind::talk, "talking"},
+      {kind::ring, "ringing"}, {kind::queue, "queued"},          {kind::ivr, "ivr"}};
+  for (const auto& [what, name] : telling) {
+    const auto i = latest_open(what, {});
+    if (i < 0) continue;
+    view.state = name;
+    view.state_since = record_.segments[static_cast<std::size_t>(i)].started;
+    break;
+  }
+  for (const auto what : {kind::talk, kind::ring}) {
+    const auto i = latest_open(what, {});
+    if (i >= 0) {
+      view.agent = record_.segments[static_cast<std::size_t>(i)].party;
+      break;
+    }
+  }
+  return view;
 }
 
 }  // namespace callcenterd::call::detail

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "callcenterd/call/call_detail_record.hpp"
+#include "callcenterd/call/live_calls.hpp"
 
 namespace callcenterd::call::detail {
 
@@ -45,14 +47,26 @@ class call_timeline {
   /// Ends what is still open ("ended"), decides the disposition, and gives the record.
   call_detail_record finish(steady_clock::time_point now);
 
+  /// What the call is doing now, from its open segments.
+  [[nodiscard]] live_call live_view() const;
+  /// `observer` is called after every change of the segments or the answer time (not at
+  /// finish), on the owner's strand.
+  void watch(std::function<void(const call_timeline&)> observer) {
+    observer_ = std::move(observer);
+  }
+
  private:
   wall_clock::time_point wall(steady_clock::time_point at) const;
   int latest_open(kind what, std::string_view party) const;
+  void changed() const {
+    if (observer_) observer_(*this);
+  }
 
   call_detail_record record_;
   steady_clock::time_point steady_start_;
   std::vector<bool> open_;  ///< per segment of record_.segments
   bool took_callback_ = false;
+  std::function<void(const call_timeline&)> observer_;
 };
 
 }  // namespace callcenterd::call::detail

@@ -47,9 +47,10 @@ struct http_server_settings {
   std::size_t max_connections = 1024;
 };
 
-/// Gives each request to the application (normally router::handle). Runs on the connection's
-/// strand. A throw becomes a 500 response; the connection stays usable.
-using request_handler = std::function<boost::asio::awaitable<response>(request)>;
+/// Gives each request to the application (normally router::handle) with the client's IP
+/// address as text (the TCP peer, never a header a client could forge). Runs on the
+/// connection's strand. A throw becomes a 500 response; the connection stays usable.
+using request_handler = std::function<boost::asio::awaitable<response>(request, std::string)>;
 
 namespace detail {
 class server_state;

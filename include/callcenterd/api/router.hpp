@@ -25,6 +25,8 @@ struct request_context {
   /// The X-Request-Id the client sent (when it is a sane token) or a fresh UUID. The router
   /// echoes it in the response; handlers use it to correlate their logs.
   std::string request_id;
+  /// The client's IP address as text (the TCP peer); empty when unknown.
+  std::string client_address;
   /// The pattern that matched, e.g. "/api/v1/agents/{id}" (not the raw path).
   std::string route;
   /// Values of `{name}` segments (and a trailing `{name*}`), percent-decoded.
@@ -90,7 +92,15 @@ class router {
   /// Answers one request. Never throws and never fails: errors become JSON error responses.
   /// Runs on the caller's executor (the connection's strand); safe to call concurrently from
   /// several strands once registration is over.
-  boost::asio::awaitable<response> handle(request req) const;
+  boost::asio::awaitable<response> handle(request req, std::string client_address = {}) const;
+
+  /// One registered method on one pattern, e.g. {"GET", "/api/v1/agents/{agent}"}.
+  struct registered_route {
+    std::string method;
+    std::string pattern;
+  };
+  /// Every route registered, in registration order (HEAD is implied by GET and not listed).
+  [[nodiscard]] std::vector<registered_route> routes() const;
 
  private:
   struct route;

@@ -13,6 +13,7 @@
 #include "callcenterd/call/call_detail_record.hpp"
 #include "callcenterd/call/caller_blocklist.hpp"
 #include "callcenterd/call/dial_plan.hpp"
+#include "callcenterd/call/live_calls.hpp"
 #include "callcenterd/call/media_session.hpp"
 #include "callcenterd/ivr/flow_channel.hpp"
 #include "callcenterd/ivr/flow_set.hpp"
@@ -226,6 +227,8 @@ class call_manager final : public sip::dialog_handler {
   /// Entries of the blocklist in force; any thread.
   std::size_t blocklist_size() const;
   call_stats stats() const;
+  /// The calls in progress, for the API's live views. Any thread.
+  const live_call_board& live_calls() const;
 
  private:
   std::shared_ptr<detail::call_context> context_;

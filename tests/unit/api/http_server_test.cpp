@@ -45,6 +45,14 @@ TEST_F(http_server_test, keep_alive_serves_two_requests_on_one_connection) {
   EXPECT_EQ(server_->connection_count(), 1u);
 }
 
+TEST_F(http_server_test, handlers_learn_the_client_address_from_the_socket) {
+  start_server();
+  test_client client(port());
+  const auto res = client.request("/whoami", "GET", "X-Forwarded-For: 203.0.113.9\r\n");
+  ASSERT_TRUE(res) << client.last_error().message();
+  EXPECT_EQ(res->body(), "127.0.0.1");
+}
+
 TEST_F(http_server_test, pipelined_requests_are_answered_in_order) {
   start_server();
   test_client client(port());
@@ -89,7 +97,7 @@ TEST_F(http_server_test, a_throwing_handler_gives_500_and_the_server_keeps_servi
 }
 
 TEST_F(http_server_test, a_throwing_raw_handler_is_caught_by_the_server_too) {
-  start_server(short_settings(), [](request) -> asio::awaitable<response> {
+  start_server(short_settings(), [](request, std::string) -> asio::awaitable<response> {
     throw std::logic_error("no router here");
     co_return response{};
   });
@@ -257,13 +265,15 @@ TEST_F(http_server_test, start_reports_bind_errors_as_values) {
   auto taken = short_settings();
   taken.port = port();
   http_server clash(
-      io_, taken, [](request) -> asio::awaitable<response> { co_return response{}; }, metrics_);
+      io_, taken, [](request, std::string) -> asio::awaitable<response> { co_return response{}; },
+      metrics_);
   EXPECT_TRUE(clash.start() == boost::system::errc::address_in_use);
 
   auto bad = short_settings();
   bad.address = "not-an-address";
   http_server invalid(
-      io_, bad, [](request) -> asio::awaitable<response> { co_return response{}; }, metrics_);
+      io_, bad, [](request, std::string) -> asio::awaitable<response> { co_return response{}; },
+      metrics_);
   EXPECT_TRUE(invalid.start());
   EXPECT_EQ(invalid.port(), 0);
 }

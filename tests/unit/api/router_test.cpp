@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -85,6 +86,15 @@ TEST_F(router_test, the_most_specific_route_wins) {
   EXPECT_EQ(body_of(http::verb::get, "/agents/you")["handler"], "agent");
   // /agents/me has no DELETE, but /agents/{id} does.
   EXPECT_EQ(body_of(http::verb::delete_, "/agents/me")["handler"], "delete_agent");
+}
+
+TEST_F(router_test, lists_every_method_on_every_pattern) {
+  std::vector<std::string> listed;
+  for (const auto& r : routes_.routes()) listed.push_back(r.method + " " + r.pattern);
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(listed, (std::vector<std::string>{"DELETE /agents/{id}", "GET /agents/me",
+                                              "GET /agents/{id}", "GET /api/v1", "GET /healthz",
+                                              "GET /static/{path*}", "POST /agents"}));
 }
 
 TEST_F(router_test, unknown_paths_get_a_json_404) {

@@ -32,6 +32,9 @@ server_fixture::server_fixture() : work_(asio::make_work_guard(io_)) {
     co_await sleep_for(std::chrono::milliseconds(std::stoi(ms)));
     co_return text_response(http::status::ok, ms, "text/plain");
   });
+  router_.get("/whoami", [](request_context& context) -> asio::awaitable<response> {
+    co_return text_response(http::status::ok, context.client_address, "text/plain");
+  });
   router_.post("/echo", [](request_context& context) -> asio::awaitable<response> {
     co_return text_response(http::status::ok, context.body(), "text/plain");
   });
@@ -68,7 +71,9 @@ http_server_settings server_fixture::short_settings() {
 }
 
 void server_fixture::start_server(http_server_settings settings) {
-  start_server(std::move(settings), [this](request req) { return router_.handle(std::move(req)); });
+  start_server(std::move(settings), [this](request req, std::string client) {
+    return router_.handle(std::move(req), std::move(client));
+  });
 }
 
 void server_fixture::start_server(http_server_settings settings, request_handler handler) {

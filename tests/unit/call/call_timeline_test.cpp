@@ -120,6 +120,38 @@ TEST_F(call_timeline_test, each_way_to_end_has_its_disposition) {
   }
 }
 
+TEST_F(call_timeline_test, the_live_view_follows_the_most_telling_open_segment) {
+  std::vector<std::string> seen;
+  timeline_.watch([&](const call_timeline& t) { seen.push_back(t.live_view().state); });
+  timeline_.header().call = "c1";
+  EXPECT_EQ(timeline_.live_view().state, "setup");
+  timeline_.begin(kind::ivr, "main", {}, at(0ms));
+  timeline_.end(kind::ivr, "queued", at(2s));
+  timeline_.begin(kind::queue, {}, "sales", at(2s));
+  timeline_.begin(kind::ring, "1001", "sales", at(4s));
+  auto view = timeline_.live_view();
+  EXPECT_EQ((std::pair{view.state, view.agent}),
+            (std::pair<std::string, std::string>{"ringing", "1001"}));
+  EXPECT_EQ(view.queue, "sales");
+  EXPECT_EQ(view.state_since, wall0_ + 4s);
+  timeline_.end(kind::ring, "answered", at(6s), "1001");
+  timeline_.end(kind::queue, "answered", at(6s));
+  timeline_.begin(kind::talk, "1001", "sales", at(6s));
+  timeline_.begin(kind::hold, "caller", {}, at(8s));
+  view = timeline_.live_view();
+  EXPECT_EQ((std::pair{view.state, view.agent}),
+            (std::pair<std::string, std::string>{"held", "1001"}));
+  EXPECT_EQ(view.connected, wall0_ + 6s);
+  timeline_.end(kind::hold, "resumed", at(9s));
+  EXPECT_EQ(timeline_.live_view().state, "talking");
+  // Every change is seen, the moments between two segments too.
+  EXPECT_EQ(seen, (std::vector<std::string>{"ivr", "setup", "queued", "ringing", "queued", "setup",
+                                            "talking", "held", "talking"}));
+  // Finishing is the end of the call, not a change to show.
+  timeline_.finish(at(10s));
+  EXPECT_EQ(seen.size(), 9u);
+}
+
 TEST_F(call_timeline_test, a_time_before_the_start_reads_as_the_start) {
   timeline_.begin(kind::ivr, "main", {}, steady0_ - 5s);
   EXPECT_EQ(timeline_.finish(at(1s)).segments[0].started, wall0_);
