@@ -12,7 +12,8 @@ nlohmann::json optional_time(const std::optional<call::wall_clock::time_point>& 
 
 }  // namespace
 
-store::event call_record_event(const call::call_detail_record& record) {
+store::event call_record_event(const call::call_detail_record& record,
+                               const std::string& customer_id) {
   auto segments = nlohmann::json::array();
   for (const auto& s : record.segments) {
     segments.push_back({{"kind", std::string(call::to_string(s.what))},
@@ -39,6 +40,7 @@ store::event call_record_event(const call::call_detail_record& record) {
                                   {"agent", record.agent},
                                   {"segments", std::move(segments)}});
   if (!record.callback_of.empty()) event.payload["callback_of"] = record.callback_of;
+  if (!customer_id.empty()) event.payload["customer_id"] = customer_id;
   // The record is the call's end: it happened when the call ended, not when it was written.
   event.occurred_at = std::chrono::time_point_cast<std::chrono::microseconds>(record.ended);
   return event;
