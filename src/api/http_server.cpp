@@ -12,6 +12,10 @@ http_server::http_server(boost::asio::io_context& io, settings config, request_h
 
 http_server::~http_server() { state_->stop(); }
 
+void http_server::on_upgrade(upgrade_handler handler) {
+  state_->set_upgrade_handler(std::move(handler));
+}
+
 boost::system::error_code http_server::start() { return state_->listen(); }
 
 std::uint16_t http_server::port() const noexcept { return state_->port(); }

@@ -7,13 +7,17 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <exception>
+#include <utility>
 
 #include "server_state.hpp"
 
@@ -56,6 +60,40 @@ bool expects_continue(const request& req) {
   return beast::iequals(req[http::field::expect], "100-continue");
 }
 
+constexpr bool is_tls(const tcp::socket&) { return false; }
+constexpr bool is_tls(const tls_stream&) { return true; }
+
+// Plain TCP has nothing to agree on.
+asio::awaitable<boost::system::error_code> server_handshake(tcp::socket&) {
+  co_return boost::system::error_code();
+}
+
+asio::awaitable<boost::system::error_code> server_handshake(tls_stream& stream) {
+  auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, as_values);
+  co_return ec;
+}
+
+template <class Stream>
+asio::awaitable<void> turn_away_over(Stream stream, std::chrono::milliseconds timeout) {
+  auto& socket = beast::get_lowest_layer(stream);
+  socket_deadline deadline(socket);
+  deadline.arm(timeout);
+  auto handshaking = server_handshake(stream);
+  if (const auto ec = co_await std::move(handshaking)) {
+    deadline.disarm();
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    co_return;
+  }
+  response res = error_response(error::too_many_connections);
+  res.set(http::field::retry_after, "1");
+  finish_response(res, 11, false, false);
+  co_await http::async_write(stream, res, as_values);
+  deadline.disarm();
+  co_await close_gracefully(stream, deadline,
+                            std::min<std::chrono::steady_clock::duration>(timeout, max_linger));
+}
+
 }  // namespace
 
 std::optional<error> classify_read_error(const boost::system::error_code& ec, bool timed_out) {
@@ -70,12 +108,17 @@ std::optional<error> classify_read_error(const boost::system::error_code& ec, bo
   return std::nullopt;
 }
 
-http_session::http_session(tcp::socket socket, std::shared_ptr<server_state> server)
-    : socket_(std::move(socket)), server_(std::move(server)), deadline_(socket_) {}
+template <class Stream>
+http_session<Stream>::http_session(Stream stream, std::shared_ptr<server_state> server)
+    : stream_(std::move(stream)),
+      executor_(stream_.get_executor()),
+      server_(std::move(server)),
+      deadline_(beast::get_lowest_layer(stream_)) {}
 
-void http_session::start() {
-  asio::co_spawn(socket_.get_executor(), run(),
-                 [self = shared_from_this()](const std::exception_ptr& failure) {
+template <class Stream>
+void http_session<Stream>::start() {
+  asio::co_spawn(executor_, run(),
+                 [self = this->shared_from_this()](const std::exception_ptr& failure) {
                    if (failure) {
                      try {
                        std::rethrow_exception(failure);
@@ -89,18 +132,26 @@ void http_session::start() {
                  });
 }
 
-void http_session::stop() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void http_session<Stream>::stop() {
+  asio::post(executor_, [self = this->shared_from_this()] {
     self->stopping_ = true;
     if (self->phase_ == phase::idle) {
       boost::system::error_code ignored;
-      self->socket_.cancel(ignored);
+      beast::get_lowest_layer(self->stream_).cancel(ignored);
     }
   });
 }
 
-asio::awaitable<void> http_session::run() {
+template <class Stream>
+asio::awaitable<void> http_session<Stream>::run() {
   const auto& settings = server_->settings();
+  if (!co_await handshake()) {
+    phase_ = phase::closing;
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(stream_).close(ignored);
+    co_return;
+  }
   for (;;) {
     // Bytes of a pipelined request may already be buffered; then there is no idle wait.
     if (buffer_.size() == 0 && !co_await wait_for_request()) break;
@@ -120,60 +171,98 @@ asio::awaitable<void> http_session::run() {
     }
 
     phase_ = phase::handling;
+    if (server_->upgrade() && boost::beast::websocket::is_upgrade(parser.get()) && !stopping_) {
+      // The connection becomes the upgrade handler's; this session ends without closing it.
+      std::string client = client_address();
+      phase_ = phase::handed_over;
+      server_->upgrade()(client_stream(std::in_place_type<Stream>, std::move(stream_)),
+                         parser.release(), std::move(client));
+      co_return;
+    }
     response res = co_await respond(parser.release());
     phase_ = phase::writing;
     if (!co_await write(res) || !res.keep_alive()) break;
   }
   phase_ = phase::closing;
-  co_await close_gracefully(socket_, deadline_, linger_for(settings));
+  co_await close_gracefully(stream_, deadline_, linger_for(settings));
 }
 
-asio::awaitable<bool> http_session::wait_for_request() {
+template <class Stream>
+asio::awaitable<bool> http_session<Stream>::handshake() {
+  if (!is_tls(stream_)) co_return true;
+  // Nothing asked yet: a stopping server may cut the handshake short, as an idle wait.
+  phase_ = phase::idle;
+  if (stopping_) co_return false;
+  deadline_.arm(server_->settings().request_timeout);
+  auto handshaking = server_handshake(stream_);
+  const auto ec = co_await std::move(handshaking);
+  deadline_.disarm();
+  if (!ec) co_return true;
+  // A plain HTTP request, a scanner, a client that distrusts our certificate: its business.
+  spdlog::debug("http: TLS handshake with {} failed: {}", client_address(),
+                deadline_.expired() ? std::string("timed out") : ec.message());
+  server_->count_tls_handshake_failure();
+  co_return false;
+}
+
+template <class Stream>
+asio::awaitable<bool> http_session<Stream>::wait_for_request() {
   phase_ = phase::idle;
   if (stopping_) co_return false;
   deadline_.arm(server_->settings().idle_timeout);
   auto [ec, received] =
-      co_await socket_.async_read_some(buffer_.prepare(first_read_size), as_values);
+      co_await stream_.async_read_some(buffer_.prepare(first_read_size), as_values);
   deadline_.disarm();
   if (ec) co_return false;  // idle timeout, server stop, peer gone: all just close
   buffer_.commit(received);
   co_return true;
 }
 
-asio::awaitable<boost::system::error_code> http_session::read_request(request_parser& parser) {
+template <class Stream>
+asio::awaitable<boost::system::error_code> http_session<Stream>::read_request(
+    request_parser& parser) {
   deadline_.arm(server_->settings().request_timeout);
-  auto [ec, unused] = co_await http::async_read_header(socket_, buffer_, parser, as_values);
+  auto [ec, unused] = co_await http::async_read_header(stream_, buffer_, parser, as_values);
   if (!ec && expects_continue(parser.get()) && !parser.is_done()) {
     // The body limit was already checked against Content-Length; invite the body.
     http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
-    std::tie(ec, unused) = co_await http::async_write(socket_, go_on, as_values);
+    std::tie(ec, unused) = co_await http::async_write(stream_, go_on, as_values);
   }
-  if (!ec) std::tie(ec, unused) = co_await http::async_read(socket_, buffer_, parser, as_values);
+  if (!ec) std::tie(ec, unused) = co_await http::async_read(stream_, buffer_, parser, as_values);
   deadline_.disarm();
   co_return ec;
 }
 
-asio::awaitable<response> http_session::respond(request req) {
+template <class Stream>
+asio::awaitable<response> http_session<Stream>::respond(request req) {
   const unsigned version = req.version();
   const bool head = req.method() == http::verb::head;
   const bool keep_alive = req.keep_alive();
-  boost::system::error_code ec;
-  const auto peer = socket_.remote_endpoint(ec);
-  std::string client = ec ? std::string() : peer.address().to_string();
   // Made, then awaited: GCC 12 mishandles temporaries in a full expression that co_awaits.
-  auto handling = server_->handle(std::move(req), std::move(client));
+  auto handling = server_->handle(std::move(req), client_address());
   response res = co_await std::move(handling);
   // A stop() while the handler ran turns this into the connection's last response.
   finish_response(res, version, head, keep_alive && !stopping_);
   co_return res;
 }
 
-asio::awaitable<bool> http_session::write(response& res) {
+template <class Stream>
+asio::awaitable<bool> http_session<Stream>::write(response& res) {
   deadline_.arm(server_->settings().request_timeout);
-  auto [ec, unused] = co_await http::async_write(socket_, res, as_values);
+  auto [ec, unused] = co_await http::async_write(stream_, res, as_values);
   deadline_.disarm();
   co_return !ec;
 }
+
+template <class Stream>
+std::string http_session<Stream>::client_address() {
+  boost::system::error_code ec;
+  const auto peer = beast::get_lowest_layer(stream_).remote_endpoint(ec);
+  return ec ? std::string() : peer.address().to_string();
+}
+
+template class http_session<tcp::socket>;
+template class http_session<tls_stream>;
 
 asio::awaitable<void> close_gracefully(tcp::socket& socket, socket_deadline& deadline,
                                        std::chrono::steady_clock::duration linger) {
@@ -191,16 +280,22 @@ asio::awaitable<void> close_gracefully(tcp::socket& socket, socket_deadline& dea
   socket.close(ec);
 }
 
-asio::awaitable<void> turn_away(tcp::socket socket, std::chrono::milliseconds timeout) {
-  socket_deadline deadline(socket);
-  response res = error_response(error::too_many_connections);
-  res.set(http::field::retry_after, "1");
-  finish_response(res, 11, false, false);
-  deadline.arm(timeout);
-  co_await http::async_write(socket, res, as_values);
+asio::awaitable<void> close_gracefully(tls_stream& stream, socket_deadline& deadline,
+                                       std::chrono::steady_clock::duration linger) {
+  deadline.arm(linger);
+  // Whether the peer answered with its own close_notify or just left, we close next.
+  co_await stream.async_shutdown(as_values);
   deadline.disarm();
-  co_await close_gracefully(socket, deadline,
-                            std::min<std::chrono::steady_clock::duration>(timeout, max_linger));
+  boost::system::error_code ignored;
+  stream.next_layer().close(ignored);
+}
+
+asio::awaitable<void> turn_away(tcp::socket socket, std::chrono::milliseconds timeout) {
+  return turn_away_over(std::move(socket), timeout);
+}
+
+asio::awaitable<void> turn_away(tls_stream stream, std::chrono::milliseconds timeout) {
+  return turn_away_over(std::move(stream), timeout);
 }
 
 }  // namespace callcenterd::api::detail

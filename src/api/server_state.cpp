@@ -13,6 +13,7 @@
 
 #include "callcenterd/core/metrics.hpp"
 #include "http_session.hpp"
+#include "tls_context.hpp"
 
 namespace callcenterd::api::detail {
 
@@ -55,6 +56,17 @@ boost::system::error_code server_state::listen() {
   std::lock_guard lock(mutex_);
   if (started_) return asio::error::already_started;
   if (stopping_) return asio::error::operation_aborted;
+  if (settings_.tls) {
+    auto made = blocking_make_tls_context(*settings_.tls);
+    if (made.error) {
+      spdlog::error("http: {}", made.detail);
+      return made.error;
+    }
+    tls_ = std::move(made.context);
+    tls_handshake_failures_ = &metrics_.counter(
+        "callcenterd_http_tls_handshake_failures_total",
+        "HTTPS connections closed because their TLS handshake failed or took too long.");
+  }
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(settings_.address, ec);
   if (ec) return ec;
@@ -71,7 +83,8 @@ boost::system::error_code server_state::listen() {
   }
   started_ = true;
   asio::co_spawn(strand_, accept_loop(), log_failure("accepting connections"));
-  spdlog::info("http: listening on {} port {}", settings_.address, port_.load());
+  spdlog::info("http: listening on {} port {}{}", settings_.address, port_.load(),
+               tls_ ? " (TLS)" : "");
   return {};
 }
 
@@ -98,20 +111,38 @@ void server_state::admit(tcp::socket socket) {
   if (sessions_.size() >= settings_.max_connections) {
     lock.unlock();
     rejected_.increment();
-    const auto executor = socket.get_executor();
-    asio::co_spawn(executor, turn_away(std::move(socket), settings_.request_timeout),
-                   log_failure("turning a connection away"));
+    reject(std::move(socket));
     return;
   }
-  auto session = std::make_shared<http_session>(std::move(socket), shared_from_this());
+  auto session = make_session(std::move(socket));
   sessions_.emplace(session.get(), session);
   connections_.set(static_cast<double>(sessions_.size()));
   lock.unlock();
   session->start();
 }
 
+std::shared_ptr<http_connection> server_state::make_session(tcp::socket socket) {
+  if (tls_) {
+    return std::make_shared<http_session<tls_stream>>(tls_stream(std::move(socket), *tls_),
+                                                      shared_from_this());
+  }
+  return std::make_shared<http_session<tcp::socket>>(std::move(socket), shared_from_this());
+}
+
+void server_state::reject(tcp::socket socket) {
+  const auto executor = socket.get_executor();
+  const auto timeout = settings_.request_timeout;
+  if (tls_) {
+    asio::co_spawn(executor, turn_away(tls_stream(std::move(socket), *tls_), timeout),
+                   log_failure("turning a connection away"));
+  } else {
+    asio::co_spawn(executor, turn_away(std::move(socket), timeout),
+                   log_failure("turning a connection away"));
+  }
+}
+
 void server_state::stop() {
-  std::vector<std::shared_ptr<http_session>> live;
+  std::vector<std::shared_ptr<http_connection>> live;
   std::vector<std::function<void()>> callbacks;
   {
     std::lock_guard lock(mutex_);
@@ -153,7 +184,7 @@ std::vector<std::function<void()>> server_state::take_drained_callbacks() {
   return std::exchange(drained_callbacks_, {});
 }
 
-void server_state::remove_session(const http_session* session) {
+void server_state::remove_session(const http_connection* session) {
   std::vector<std::function<void()>> callbacks;
   {
     std::lock_guard lock(mutex_);
@@ -174,6 +205,10 @@ asio::awaitable<response> server_state::handle(request req, std::string client_a
     spdlog::error("http: request handler failed with a non-standard exception");
   }
   co_return error_response(error::internal_error);
+}
+
+void server_state::count_tls_handshake_failure() {
+  if (tls_handshake_failures_ != nullptr) tls_handshake_failures_->increment();
 }
 
 void server_state::count_protocol_error(error reason) {

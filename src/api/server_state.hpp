@@ -4,6 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
 #include <functional>
 #include <memory>
@@ -22,11 +23,12 @@ class metrics_registry;
 
 namespace callcenterd::api::detail {
 
-class http_session;
+class http_connection;
 
 // Everything the server's connections share. The http_server facade owns one; every session
 // holds a reference too, so a connection never outlives what it uses. The acceptor lives on
 // strand_; the session table is guarded by mutex_ because sessions leave from their own strands.
+// With TLS, the context is made by listen() and only read afterwards.
 class server_state : public std::enable_shared_from_this<server_state> {
  public:
   server_state(boost::asio::io_context& io, http_server_settings settings, request_handler handler,
@@ -43,20 +45,31 @@ class server_state : public std::enable_shared_from_this<server_state> {
   // The application's answer; a throwing handler becomes a 500 here.
   boost::asio::awaitable<response> handle(request req, std::string client_address) const;
   void count_protocol_error(error reason);
-  void remove_session(const http_session* session);
+  void count_tls_handshake_failure();
+  // Set before listen(); read by sessions afterwards.
+  void set_upgrade_handler(upgrade_handler handler) { upgrade_ = std::move(handler); }
+  [[nodiscard]] const upgrade_handler& upgrade() const noexcept { return upgrade_; }
+  void remove_session(const http_connection* session);
 
  private:
   boost::asio::awaitable<void> accept_loop();
   void admit(boost::asio::ip::tcp::socket socket);
+  // A session over TLS or plain TCP, as configured.
+  std::shared_ptr<http_connection> make_session(boost::asio::ip::tcp::socket socket);
+  // Answers 503 and closes, over TLS when configured.
+  void reject(boost::asio::ip::tcp::socket socket);
   // The drained callbacks to run now, if the server just became drained. Needs mutex_ held.
   std::vector<std::function<void()>> take_drained_callbacks();
 
   boost::asio::io_context& io_;
   const http_server_settings settings_;
   const request_handler handler_;
+  upgrade_handler upgrade_;
   core::metrics_registry& metrics_;
   core::gauge& connections_;
   core::counter& rejected_;
+  core::counter* tls_handshake_failures_ = nullptr;  ///< with TLS only
+  std::unique_ptr<boost::asio::ssl::context> tls_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<std::uint16_t> port_{0};
@@ -65,7 +78,7 @@ class server_state : public std::enable_shared_from_this<server_state> {
   bool started_ = false;
   bool stopping_ = false;
   bool drained_ = false;
-  std::unordered_map<const http_session*, std::weak_ptr<http_session>> sessions_;
+  std::unordered_map<const http_connection*, std::weak_ptr<http_connection>> sessions_;
   std::vector<std::function<void()>> drained_callbacks_;
 };
 

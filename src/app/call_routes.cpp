@@ -1,46 +1,17 @@
 // Calls in progress over HTTP, read from the live call board in memory (never PostgreSQL):
 // an agent sees the calls ringing or talking to them, a supervisor those of their teams'
 // agents and every call not with an agent yet (in a flow or a queue), an admin all.
-#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "agent_reach.hpp"
 #include "api_routes.hpp"
-#include "time_text.hpp"
+#include "live_call_json.hpp"
 
 namespace callcenterd::app {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using nlohmann::json;
-
-namespace {
-
-json live_call_json(const call::live_call& c) {
-  const auto text_or_null = [](const std::string& s) {
-    return s.empty() ? json(nullptr) : json(s);
-  };
-  return {{"id", c.id},
-          {"caller", c.caller},
-          {"caller_name", c.caller_name},
-          {"dialed", c.dialed},
-          {"state", c.state},
-          {"queue", text_or_null(c.queue)},
-          {"agent", text_or_null(c.agent)},
-          {"started_at", iso_utc(c.started)},
-          {"state_since", iso_utc(c.state_since)},
-          {"connected_at", c.connected ? json(iso_utc(*c.connected)) : json(nullptr)},
-          {"callback_of", text_or_null(c.callback_of)}};
-}
-
-bool may_see(const principal& who, const std::optional<std::vector<std::string>>& reachable,
-             const call::live_call& c) {
-  if (!reachable) return true;
-  if (c.agent.empty()) return who.role == user_role::supervisor;
-  return std::find(reachable->begin(), reachable->end(), c.agent) != reachable->end();
-}
-
-}  // namespace
 
 void register_call_routes(secured_routes& routes, const call::live_call_board& board,
                           acd::acd_service& acd) {

@@ -36,6 +36,8 @@ api::http_server_settings to_http_settings(const config::http_settings& http) {
   out.request_timeout = http.request_timeout;
   out.idle_timeout = http.idle_timeout;
   out.max_connections = http.max_connections;
+  if (http.tls.enabled())
+    out.tls = api::http_tls_settings{http.tls.certificate_file, http.tls.private_key_file};
   return out;
 }
 

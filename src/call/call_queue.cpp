@@ -32,6 +32,7 @@ void call::join_queue(const ivr::connect_target& target) {
                        .announcing = false};
   spdlog::info("call {}: waits in queue {}", caller_call_id(), target.name);
   const auto now = std::chrono::steady_clock::now();
+  timeline_.set_variables(target.variables);
   timeline_.end(call_timeline::kind::ivr, "queued", now);
   timeline_.begin(call_timeline::kind::queue, {}, target.name, now);
   // Recorded when both its DID and its queue say so.

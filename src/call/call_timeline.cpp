@@ -116,7 +116,8 @@ live_call call_timeline::live_view() const {
                  .started = record_.started,
                  .state_since = record_.started,
                  .connected = record_.connected,
-                 .callback_of = record_.callback_of};
+                 .callback_of = record_.callback_of,
+                 .variables = variables_};
   // The most telling open segment names the state: a hold within a talk is "held", a ring
   // within a queue wait "ringing".
   constexpr std::pair<kind, const char*> telling[] = {

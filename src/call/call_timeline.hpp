@@ -42,6 +42,13 @@ class call_timeline {
   void ended_by(std::string_view who);
   /// The caller was sent the final failure `status`.
   void refused(int status);
+  /// The flow's variables as it handed the call to a queue, shown while the call lives.
+  void set_variables(std::vector<std::pair<std::string, std::string>> variables) {
+    variables_ = std::move(variables);
+  }
+  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& variables() const {
+    return variables_;
+  }
   /// The caller took a queue's callback and may hang up: that is how the call ends.
   void took_callback() { took_callback_ = true; }
   /// Ends what is still open ("ended"), decides the disposition, and gives the record.
@@ -67,6 +74,7 @@ class call_timeline {
   std::vector<bool> open_;  ///< per segment of record_.segments
   bool took_callback_ = false;
   std::function<void(const call_timeline&)> observer_;
+  std::vector<std::pair<std::string, std::string>> variables_;
 };
 
 }  // namespace callcenterd::call::detail

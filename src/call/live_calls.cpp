@@ -6,14 +6,26 @@
 namespace callcenterd::call {
 
 void live_call_board::put(live_call call) {
-  const std::lock_guard lock(mutex_);
-  auto id = call.id;
-  calls_.insert_or_assign(std::move(id), std::move(call));
+  std::optional<live_call> told;
+  if (listener_) told = call;
+  {
+    const std::lock_guard lock(mutex_);
+    auto id = call.id;
+    calls_.insert_or_assign(std::move(id), std::move(call));
+  }
+  if (told) listener_(*told, false);
 }
 
 void live_call_board::erase(const std::string& id) {
-  const std::lock_guard lock(mutex_);
-  calls_.erase(id);
+  std::optional<live_call> last;
+  {
+    const std::lock_guard lock(mutex_);
+    const auto found = calls_.find(id);
+    if (found == calls_.end()) return;
+    last = std::move(found->second);
+    calls_.erase(found);
+  }
+  if (listener_) listener_(*last, true);
 }
 
 std::vector<live_call> live_call_board::all() const {

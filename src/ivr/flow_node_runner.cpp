@@ -102,7 +102,8 @@ asio::awaitable<node_outcome> flow_session::impl::run_node(const flow_node_setti
                           .name = queue->queue.text,
                           .trunk = {},
                           .priority = priority,
-                          .escalation = queue->escalate};
+                          .escalation = queue->escalate,
+                          .variables = variables_as_text()};
     const auto outcome = co_await connect(std::move(target), queue->next);
     co_return outcome;
   }

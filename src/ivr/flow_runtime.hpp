@@ -61,6 +61,11 @@ struct flow_session::impl {
   boost::asio::awaitable<node_outcome> lookup(const config::lookup_node& lookup);
   boost::asio::awaitable<node_outcome> connect(connect_target target,
                                                const config::flow_text& on_failure);
+  /// The variables as text, sorted by name, for the agent who takes the call: at most
+  /// max_handed_variables, values cut to max_handed_value bytes.
+  std::vector<std::pair<std::string, std::string>> variables_as_text() const;
+  static constexpr std::size_t max_handed_variables = 64;
+  static constexpr std::size_t max_handed_value = 256;
   /// A branch, switch or schedule takes `target`: the step, then the way there.
   node_outcome branch_to(const config::flow_text& target, std::string detail);
 

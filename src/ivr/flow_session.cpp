@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -163,6 +164,24 @@ evaluation_context flow_session::impl::context() const {
                                   return it == variables.end() ? value{} : it->second;
                                 },
                             .now = settings.clock()};
+}
+
+std::vector<std::pair<std::string, std::string>> flow_session::impl::variables_as_text() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(std::min(variables.size(), max_handed_variables));
+  for (const auto& [name, v] : variables) {
+    auto text = v.to_text();
+    if (text.size() > max_handed_value) {
+      // Cut on a character boundary: never half of a UTF-8 sequence.
+      auto end = max_handed_value;
+      while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) --end;
+      text.resize(end);
+    }
+    out.emplace_back(name, std::move(text));
+  }
+  std::sort(out.begin(), out.end());
+  if (out.size() > max_handed_variables) out.resize(max_handed_variables);
+  return out;
 }
 
 value flow_session::impl::evaluate(const flow_text& text) {

@@ -8,17 +8,20 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
+#include "callcenterd/api/client_stream.hpp"
 #include "callcenterd/api/response.hpp"
 
 namespace callcenterd::core {
@@ -26,6 +29,14 @@ class metrics_registry;
 }
 
 namespace callcenterd::api {
+
+/// The server's identity for HTTPS: PEM files, read once by http_server::start().
+struct http_tls_settings {
+  /// The server's certificate first, then any intermediate certificates.
+  std::filesystem::path certificate_file;
+  /// The certificate's private key, unencrypted.
+  std::filesystem::path private_key_file;
+};
 
 /// How the HTTP server listens and what it tolerates from clients.
 struct http_server_settings {
@@ -45,12 +56,21 @@ struct http_server_settings {
   std::chrono::milliseconds idle_timeout{60'000};
   /// Connections beyond this get 503 and are closed at once.
   std::size_t max_connections = 1024;
+  /// When set, every connection is TLS (1.2 or newer), WebSocket upgrades included; the
+  /// handshake must finish within request_timeout. Unset: plain HTTP.
+  std::optional<http_tls_settings> tls;
 };
 
 /// Gives each request to the application (normally router::handle) with the client's IP
 /// address as text (the TCP peer, never a header a client could forge). Runs on the
 /// connection's strand. A throw becomes a 500 response; the connection stays usable.
 using request_handler = std::function<boost::asio::awaitable<response>(request, std::string)>;
+
+/// Takes over a connection whose request asks to upgrade to WebSocket (RFC 6455): the stream
+/// (plain TCP, or TLS when the server has TLS; on its connection's strand), the upgrade
+/// request, and the client's address. From then on the connection is the handler's: the server
+/// no longer counts, times or closes it. Runs on the connection's strand.
+using upgrade_handler = std::function<void(client_stream, request, std::string client_address)>;
 
 namespace detail {
 class server_state;
@@ -59,10 +79,12 @@ class server_state;
 /// An HTTP/1.1 server on the shared io_context. Each connection runs on its own strand and
 /// answers its requests in order (pipelined requests included), one at a time, keeping the
 /// connection alive when the client allows. Protocol errors get JSON error bodies (400, 408,
-/// 413, 431, 503).
+/// 413, 431, 503). With settings.tls every connection starts with a TLS handshake; one that
+/// fails (a plain HTTP request, garbage, a timeout) closes that connection only.
 ///
-/// Publishes callcenterd_http_connections (gauge), callcenterd_http_connections_rejected_total
-/// and callcenterd_http_protocol_errors_total{code} in `metrics`.
+/// Publishes callcenterd_http_connections (gauge), callcenterd_http_connections_rejected_total,
+/// callcenterd_http_protocol_errors_total{code} and, with TLS,
+/// callcenterd_http_tls_handshake_failures_total in `metrics`.
 ///
 /// All member functions are thread-safe. Connections keep the server's internals alive, so
 /// destroying the server early is safe for the server itself; what `handler` refers to (the
@@ -79,8 +101,14 @@ class http_server {
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;
 
-  /// Binds and listens on settings.address:settings.port, then accepts on the io_context's
-  /// threads. Returns the bind/listen error, if any. Call once.
+  /// Hands WebSocket upgrade requests to `handler` instead of the request handler. Call
+  /// before start(); without it an upgrade request is answered like any other.
+  void on_upgrade(upgrade_handler handler);
+
+  /// Reads the TLS certificate and key (settings.tls), binds and listens on
+  /// settings.address:settings.port, then accepts on the io_context's threads. Returns the
+  /// error, if any: a certificate or key that cannot be read or do not match is logged with
+  /// the file's name and nothing listens. Blocking (it reads the files). Call once.
   [[nodiscard]] boost::system::error_code start();
 
   /// The bound port after a successful start() (useful with port 0); 0 before.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,6 +28,8 @@ struct live_call {
   wall_clock::time_point state_since{};
   std::optional<wall_clock::time_point> connected{};
   std::string callback_of{};
+  /// What the flow knew when it handed the call to a queue (name, value as text).
+  std::vector<std::pair<std::string, std::string>> variables{};
 };
 
 /// The calls in progress as the API sees them. Each call puts its view here when it changes
@@ -34,6 +37,12 @@ struct live_call {
 /// strand. Thread-safe: any thread.
 class live_call_board {
  public:
+  /// Told of every change after it is made: the call as it is now, or (ended) as it was last.
+  /// Runs on the changing call's strand, outside the board's lock; it must not block. Set
+  /// before calls start.
+  using listener = std::function<void(const live_call& call, bool ended)>;
+  void set_listener(listener tell) { listener_ = std::move(tell); }
+
   void put(live_call call);
   void erase(const std::string& id);
   /// Every call in progress, oldest first.
@@ -42,6 +51,7 @@ class live_call_board {
   [[nodiscard]] std::size_t size() const;
 
  private:
+  listener listener_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, live_call> calls_;
 };

@@ -30,6 +30,10 @@ struct connect_target {
   std::int64_t priority = 0;  ///< queue: higher is served first
   /// queue: the priority after waits (the flow's escalation rule).
   std::vector<acd::priority_step> escalation{};
+  /// queue: the flow's variables as text when it handed the call over, for the agent's screen
+  /// pop (what the caller keyed in, what a lookup found). Sorted by name, bounded in number
+  /// and length.
+  std::vector<std::pair<std::string, std::string>> variables{};
 
   friend bool operator==(const connect_target&, const connect_target&) = default;
 };

@@ -8,6 +8,7 @@ import os
 import shlex
 import signal as signals
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -128,9 +129,12 @@ class Daemon:
     """One callcenterd process with a generated configuration in a temporary directory."""
 
     def __init__(self, db_params, http_port=None, log_level="info", extra_yaml="", sip_yaml="",
-                 extra_listeners=()):
+                 extra_listeners=(), http_tls=None):
         self.workdir = tempfile.mkdtemp(prefix="ccd-it-")
         self.http_port = http_port or free_port()
+        # (certificate_file, private_key_file): the API speaks HTTPS only, and get() trusts that certificate.
+        self.http_tls = http_tls
+        self._ssl_context = None
         # SIP listens on UDP and TCP of one port; a free TCP port is nearly always free for
         # UDP too, and a clash shows as a clear bind error in the log.
         self.sip_port = free_port()
@@ -159,7 +163,7 @@ http:
   address: 127.0.0.1
   port: {http_port or self.http_port}
   request_timeout: 5s
-database:
+{self.http_tls_text()}database:
   host: {p.get('host', '127.0.0.1')}
   port: {p.get('port', '5432')}
   name: {p['dbname']}
@@ -186,6 +190,24 @@ sip:
     def write_flow(self, name, text):
         with open(os.path.join(self.flows_dir, name), "w") as f:
             f.write(text)
+
+    def http_tls_text(self):
+        if not self.http_tls:
+            return ""
+        return f"  tls: {{certificate_file: {self.http_tls[0]}, private_key_file: {self.http_tls[1]}}}\n"
+
+    @property
+    def ssl_context(self):
+        """What get() verifies the daemon with under http_tls; None for plain HTTP. Made when
+        first used, so a test may configure files that do not exist."""
+        if self.http_tls and self._ssl_context is None:
+            self._ssl_context = ssl.create_default_context(cafile=self.http_tls[0])
+        return self._ssl_context
+
+    @property
+    def base_url(self):
+        scheme = "https" if self.http_tls else "http"
+        return f"{scheme}://127.0.0.1:{self.http_port}"
 
     def extra_listen_text(self):
         return "".join(f"    - {{transport: {transport}, address: 127.0.0.1, port: {port}}}\n"
@@ -223,10 +245,9 @@ sip:
 
     def get(self, path, headers=None):
         """Returns (status, headers, body text) of a GET to the daemon."""
-        req = urllib.request.Request(f"http://127.0.0.1:{self.http_port}{path}",
-                                     headers=headers or {})
+        req = urllib.request.Request(f"{self.base_url}{path}", headers=headers or {})
         try:
-            with urllib.request.urlopen(req, timeout=5) as resp:
+            with urllib.request.urlopen(req, timeout=5, context=self.ssl_context) as resp:
                 return resp.status, dict(resp.headers), resp.read().decode()
         except urllib.error.HTTPError as err:
             return err.code, dict(err.headers), err.read().decode()

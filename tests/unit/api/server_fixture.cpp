@@ -78,6 +78,7 @@ void server_fixture::start_server(http_server_settings settings) {
 
 void server_fixture::start_server(http_server_settings settings, request_handler handler) {
   server_.emplace(io_, std::move(settings), std::move(handler), metrics_);
+  if (upgrade_) server_->on_upgrade(upgrade_);
   const auto ec = server_->start();
   ASSERT_FALSE(ec) << ec.message();
   ASSERT_NE(server_->port(), 0);

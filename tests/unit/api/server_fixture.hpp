@@ -41,6 +41,8 @@ class server_fixture : public ::testing::Test {
   router router_{metrics_};
   boost::asio::io_context io_;
   std::optional<http_server> server_;
+  // Given to the server's on_upgrade() by start_server() when set.
+  upgrade_handler upgrade_;
   std::atomic<bool> gate_entered_{false};
   std::atomic<bool> gate_open_{false};
 

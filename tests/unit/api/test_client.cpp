@@ -5,8 +5,10 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/websocket/stream.hpp>
 
 namespace callcenterd::api::test {
 
@@ -77,6 +79,19 @@ bool test_client::wait_closed_by_server() {
     }
     if (last_error_) return false;
   }
+}
+
+std::optional<std::string> test_client::websocket_round_trip(std::string_view target,
+                                                             std::string_view text) {
+  boost::beast::websocket::stream<tcp::socket&> ws(socket_);
+  last_error_ = run_guarded([&](auto done) { ws.async_handshake("127.0.0.1", target, done); });
+  if (last_error_) return std::nullopt;
+  last_error_ = run_guarded([&](auto done) { ws.async_write(asio::buffer(text), done); });
+  if (last_error_) return std::nullopt;
+  boost::beast::flat_buffer received;
+  last_error_ = run_guarded([&](auto done) { ws.async_read(received, done); });
+  if (last_error_) return std::nullopt;
+  return boost::beast::buffers_to_string(received.data());
 }
 
 void test_client::close() {

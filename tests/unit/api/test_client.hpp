@@ -38,6 +38,9 @@ class test_client {
   // arrives before that is counted in bytes_before_close().
   bool wait_closed_by_server();
   [[nodiscard]] std::size_t bytes_before_close() const { return bytes_before_close_; }
+  // A WebSocket handshake for `target` on this connection, then one text message sent and one
+  // read back; the answer, or nullopt (see last_error).
+  std::optional<std::string> websocket_round_trip(std::string_view target, std::string_view text);
   [[nodiscard]] boost::system::error_code last_error() const { return last_error_; }
 
   void close();

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <filesystem>
@@ -104,9 +105,17 @@ TEST_F(flow_session_test, a_menu_key_hands_the_caller_to_its_queue) {
   EXPECT_EQ(channel_.timer_after, 5000ms);  // the default timeout, after the prompt
   channel_.press('1');
   ASSERT_EQ(channel_.connects.size(), 1u);
-  EXPECT_EQ(
-      channel_.connects[0],
-      (connect_target{.what = connect_target::kind::queue, .name = "support", .priority = 6}));
+  auto target = channel_.connects[0];
+  // The flow's variables go with the caller (as text, by name) for the agent's screen pop.
+  const auto& handed = target.variables;
+  EXPECT_TRUE(std::is_sorted(handed.begin(), handed.end()));
+  for (const auto& expected : {std::pair<std::string, std::string>{"caller_number", "1002"},
+                               std::pair<std::string, std::string>{"did", "8000"}}) {
+    EXPECT_NE(std::find(handed.begin(), handed.end(), expected), handed.end()) << expected.first;
+  }
+  target.variables.clear();
+  EXPECT_EQ(target, (connect_target{
+                        .what = connect_target::kind::queue, .name = "support", .priority = 6}));
   EXPECT_TRUE(session_->running());  // until the queue answers
   channel_.answer_connect(true);
   EXPECT_FALSE(session_->running());
