@@ -35,11 +35,11 @@ struct cdr_filter {
 };
 
 // The columns in the order of the CSV header and of the JSON fields.
-constexpr std::array<std::string_view, 20> columns{
-    "id",         "sip_call_id", "caller",       "caller_name", "dialed",
-    "started_at", "answered_at", "connected_at", "ended_at",    "disposition",
-    "status",     "ended_by",    "queue",        "agent",       "wait_ms",
-    "talk_ms",    "hold_ms",     "customer_id",  "callback_of", "recording"};
+constexpr std::array<std::string_view, 22> columns{
+    "id",          "sip_call_id",  "caller",      "caller_name", "dialed",  "started_at",
+    "answered_at", "connected_at", "ended_at",    "disposition", "status",  "ended_by",
+    "queue",       "agent",        "wait_ms",     "talk_ms",     "hold_ms", "customer_id",
+    "callback_of", "recording",    "wrapup_code", "wrapup_notes"};
 
 constexpr const char* cdr_select =
     "SELECT r.call_id::text, r.sip_call_id, r.caller, r.caller_name, r.dialed, "
@@ -51,8 +51,9 @@ constexpr const char* cdr_select =
     "r.customer_id::text, r.callback_of::text, "
     "(SELECT g.call_uuid::text FROM recordings g WHERE g.call_uuid = r.call_id "
     " AND g.status = 'completed'), "
+    "w.disposition, w.notes, "
     "count(*) OVER () "
-    "FROM call_records r "
+    "FROM call_records r LEFT JOIN call_wrapups w ON w.call_id = r.call_id "
     "WHERE ($1::timestamptz IS NULL OR r.started_at >= $1) "
     "AND ($2::timestamptz IS NULL OR r.started_at < $2) "
     "AND ($3::text IS NULL OR r.caller LIKE '%' || $3 || '%' OR r.dialed LIKE '%' || $3 || '%') "

@@ -41,12 +41,14 @@ config_reloader::config_reloader(std::filesystem::path path, const config::daemo
   flows_version_.set(static_cast<double>(flows_.current()->version()));
 }
 
-void config_reloader::refuse(const std::vector<config::config_error>& errors, bool flows) {
+reload_result config_reloader::refuse(const std::vector<config::config_error>& errors, bool flows) {
+  reload_result result;
   nlohmann::json list = nlohmann::json::array();
   for (const auto& error : errors) {
-    const auto text = error.to_string();
+    auto text = error.to_string();
     spdlog::error("{} reload refused: {}", flows ? "flow" : "config", text);
     list.push_back(text);
+    result.errors.push_back(std::move(text));
   }
   spdlog::error("reload refused: the running configuration and flows (version {}) stay in force",
                 flows_.current()->version());
@@ -54,21 +56,23 @@ void config_reloader::refuse(const std::vector<config::config_error>& errors, bo
   if (flows) flows_refused_.increment();
   events_.append(store::make_event("daemon.config_reload_refused", "",
                                    {{"file", path_.string()}, {"errors", list}}));
+  result.flows_version = flows_.current()->version();
+  result.flows = flows_.current()->flows().size();
+  return result;
 }
 
-void config_reloader::reload() {
+reload_result config_reloader::reload() {
+  const std::lock_guard<std::mutex> one_at_a_time(reloading_);
   spdlog::info("reloading configuration from {}", path_.string());
   const auto loaded = config::load_file(path_);
   if (!loaded) {
-    refuse(loaded.errors(), false);
-    return;
+    return refuse(loaded.errors(), false);
   }
   // The flows are checked against what is in force: the flow directory, the queues and the
   // DIDs change only with a restart.
   auto flows = blocking_load_flows(running_);
   if (const auto* problems = std::get_if<std::vector<config::config_error>>(&flows)) {
-    refuse(*problems, true);
-    return;
+    return refuse(*problems, true);
   }
   auto flow_set = std::get<std::shared_ptr<const ivr::flow_set>>(std::move(flows));
   const auto version = flow_set->version();
@@ -89,6 +93,12 @@ void config_reloader::reload() {
   events_.append(store::make_event(
       "daemon.config_reloaded", "",
       {{"file", path_.string()}, {"needs_restart", needs_restart}, {"flows_version", version}}));
+  reload_result result;
+  result.applied = true;
+  result.needs_restart = needs_restart;
+  result.flows_version = version;
+  result.flows = flow_count;
+  return result;
 }
 
 void config_reloader::apply_log_settings(const config::log_settings& next) {

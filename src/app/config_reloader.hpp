@@ -1,6 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "callcenterd/config/config_error.hpp"
 #include "callcenterd/config/settings.hpp"
@@ -15,19 +19,33 @@ namespace callcenterd::app {
 /// flow set is refused with every error logged and changes nothing; a valid one replaces the
 /// flow set for new calls and names the changed keys that need a restart, keeping their
 /// running values. Each outcome is counted and recorded in the event log.
+/// How a reload went.
+struct reload_result {
+  bool applied = false;
+  /// Refused: every error, with file, line and reason.
+  std::vector<std::string> errors;
+  /// Applied: the changed keys that need a restart (their running values stay).
+  std::vector<std::string> needs_restart;
+  /// The flow set new calls start on now, and how many flows it has.
+  std::uint64_t flows_version = 0;
+  std::size_t flows = 0;
+};
+
 class config_reloader {
  public:
   config_reloader(std::filesystem::path path, const config::daemon_settings& running,
                   flow_registry& flows, core::metrics_registry& metrics, store::event_log& events);
 
-  /// Blocking (reads the files). Runs on the signal-handling path; calls are serialised by it.
-  void reload();
+  /// Blocking (reads the files): from SIGHUP or the API (POST /api/v1/flows/reload), which
+  /// runs it off the I/O threads. Any thread; reloads run one at a time.
+  reload_result reload();
 
  private:
   void apply_log_settings(const config::log_settings& next);
   /// Logs and records a refused reload; `flows` when the flow files were at fault.
-  void refuse(const std::vector<config::config_error>& errors, bool flows);
+  reload_result refuse(const std::vector<config::config_error>& errors, bool flows);
 
+  std::mutex reloading_;
   std::filesystem::path path_;
   config::daemon_settings running_;
   flow_registry& flows_;

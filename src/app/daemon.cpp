@@ -27,6 +27,7 @@
 #include "acd_wiring.hpp"
 #include "api_routes.hpp"
 #include "auth_service.hpp"
+#include "call_control_routes.hpp"
 #include "call_record_event.hpp"
 #include "callcenterd/api/http_server.hpp"
 #include "callcenterd/api/router.hpp"
@@ -34,11 +35,14 @@
 #include "callcenterd/core/logging.hpp"
 #include "callcenterd/core/metrics.hpp"
 #include "callcenterd/core/version.hpp"
+#include "callcenterd/crm/customer_directory.hpp"
 #include "callcenterd/store/db_pool.hpp"
 #include "callcenterd/store/event_log.hpp"
 #include "callcenterd/store/migrator.hpp"
 #include "config_reloader.hpp"
+#include "crm_routes.hpp"
 #include "demo_exposure.hpp"
+#include "event_stream.hpp"
 #include "flow_loading.hpp"
 #include "flow_lookups.hpp"
 #include "flow_registry.hpp"
@@ -46,10 +50,13 @@
 #include "io_thread.hpp"
 #include "media_service.hpp"
 #include "readiness_monitor.hpp"
+#include "reload_route.hpp"
+#include "screen_pop.hpp"
 #include "service_metrics.hpp"
 #include "settings_mapping.hpp"
 #include "sip_service.hpp"
 #include "systemd_notifier.hpp"
+#include "wrapup_routes.hpp"
 
 namespace callcenterd::app {
 namespace asio = boost::asio;
@@ -130,6 +137,7 @@ class daemon {
         sip_(std::in_place, io_, settings_.sip, media_->number_routes(), media_->factory(),
              thread_count(settings_.service), pool_, metrics_, flow_services(),
              media_->blocked_treatment()),
+        stream_(std::in_place, io_, auth_, acd_, sip_->calls().live_calls()),
         notifier_(io_),
         signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
 
@@ -178,6 +186,7 @@ class daemon {
     };
     hooks.record = [this](const acd::acd_event& event) {
       events_->append(acd_event_record(event));
+      stream_->acd_changed();
     };
     hooks.call_alive = [this](const std::string& call) { return sip_->calls().has_call(call); };
     return hooks;
@@ -214,7 +223,9 @@ class daemon {
       events_->append(flow_step_event(call_uuid, step));
     };
     out.record_call = [this](const call::call_detail_record& record) {
-      events_->append(call_record_event(record));
+      // The customer behind the caller's number, so the record joins their history.
+      const auto customer = customers_.lookup_caller(record.caller, settings_.crm.country_code);
+      events_->append(call_record_event(record, customer ? customer->id : std::string()));
     };
     out.lookup = [this](const config::query_settings& query, std::vector<ivr::value> parameters,
                         std::function<void(ivr::lookup_result)> done) {
@@ -254,10 +265,48 @@ class daemon {
     register_admin_routes(routes_, pool_);
     register_cdr_routes(routes_, pool_, acd_);
     register_call_routes(routes_, sip_->calls().live_calls(), acd_);
+    register_reload_route(routes_, audit_, *reloader_, file_work_.get_executor());
+    register_call_control_routes(routes_, audit_, sip_->calls(), acd_, call_targets());
+    server_.on_upgrade(
+        [this](api::client_stream connection, api::request upgrade, std::string client) {
+          stream_->accept(std::move(connection), std::move(upgrade), std::move(client));
+        });
+    sip_->calls().watch_live_calls(
+        [this](const call::live_call& call, bool ended) { stream_->call_changed(call, ended); });
+    stream_->set_screen_pops(&screen_pops_);
+    stream_->start();
+    routes_.get("/api/v1/events", any_role,
+                [](api::request_context&, const principal&) -> asio::awaitable<api::response> {
+                  co_return api::error_response(
+                      boost::beast::http::status::upgrade_required, "upgrade_required",
+                      "this is a WebSocket: connect with an Upgrade request");
+                });
     register_recording_routes(routes_, audit_, pool_, acd_, file_work_.get_executor(),
                               settings_.paths.recordings);
+    register_customer_routes(routes_, audit_, pool_, acd_, customers_, settings_.crm.country_code);
+    register_ticket_routes(routes_, audit_, pool_, acd_);
+    register_kb_routes(routes_, audit_, pool_);
+    register_wrapup_routes(routes_, audit_, pool_, *events_, acd_, dispositions_);
+    asio::co_spawn(io_,
+                   load_when_database_answers("crm: customer directory",
+                                              [this](pqxx::connection& connection) {
+                                                customers_.blocking_load(connection);
+                                                return customers_.size();
+                                              }),
+                   asio::detached);
+    asio::co_spawn(io_,
+                   load_when_database_answers("disposition codes",
+                                              [this](pqxx::connection& connection) {
+                                                auto codes =
+                                                    blocking_load_disposition_codes(connection);
+                                                const auto count = codes.size();
+                                                dispositions_.replace(std::move(codes));
+                                                return count;
+                                              }),
+                   asio::detached);
     if (const auto ec = server_.start()) {
-      spdlog::critical("cannot listen on http://{}:{}: {}", settings_.http.address,
+      spdlog::critical("cannot listen on {}://{}:{}: {}",
+                       settings_.http.tls.enabled() ? "https" : "http", settings_.http.address,
                        settings_.http.port, ec.message());
       return false;
     }
@@ -280,6 +329,42 @@ class daemon {
     spdlog::info("callcenterd {} started on node {} with {} thread(s)", core::version, node_,
                  thread_count(settings_.service));
     return true;
+  }
+
+  // What a transfer by the API may name: the agents and queues of the model in force.
+  call_control_targets call_targets() const {
+    call_control_targets out;
+    for (const auto& agent : settings_.acd.agents) {
+      out.agent_extensions.emplace(agent.id, agent.extension);
+    }
+    for (const auto& queue : settings_.acd.queues) out.queues.insert(queue.name);
+    return out;
+  }
+
+  // What the call path and the API keep in memory from PostgreSQL, read once the database
+  // answers (every 5 s until then); the API keeps it current afterwards. `what` names it in
+  // the log; `load` returns how many entries it read.
+  asio::awaitable<void> load_when_database_answers(
+      std::string what, std::function<std::size_t(pqxx::connection&)> load) {
+    asio::steady_timer retry(io_);
+    bool warned = false;
+    for (;;) {
+      auto job = load;
+      auto running =
+          pool_.async_run<std::size_t>(std::move(job), asio::as_tuple(asio::use_awaitable));
+      auto [ec, entries] = co_await std::move(running);
+      if (!ec) {
+        spdlog::info("{} loaded: {} entries", what, entries);
+        co_return;
+      }
+      if (ec == store::db_errc::stopped) co_return;
+      if (!warned) spdlog::warn("{} not loaded yet: {}", what, ec.message());
+      warned = true;
+      retry.expires_after(std::chrono::seconds(5));
+      auto waiting = retry.async_wait(asio::as_tuple(asio::use_awaitable));
+      const auto [wait_ec] = co_await std::move(waiting);
+      if (wait_ec) co_return;
+    }
   }
 
   void wait_for_signal() {
@@ -305,6 +390,7 @@ class daemon {
     notifier_.stopping("draining");
     events_->append(store::make_event("daemon.stopping", "", {{"pid", ::getpid()}}));
     server_.stop();
+    stream_->stop();
     co_await hang_up_calls(deadline);
     sip_->stop_listening();
     asio::steady_timer timer(io_, deadline);
@@ -361,6 +447,8 @@ class daemon {
     media_->stop();
     media_.reset();
     service_metrics_.reset();
+    // A reload or a recording read the API started may still run there.
+    file_work_.join();
     reloader_.reset();
     events_.reset();
   }
@@ -400,6 +488,12 @@ class daemon {
   readiness_monitor readiness_;
   auth_service auth_{pool_};
   audit_trail audit_{*events_};
+  /// Customers by phone number for the call path, kept current by the CRM routes.
+  crm::customer_directory customers_;
+  /// The disposition codes wrap-ups are checked against, kept current by the admin routes.
+  disposition_catalog dispositions_;
+  /// The customer and recent contacts shown with a call that rings an agent.
+  screen_pop_source screen_pops_{pool_, customers_, settings_.crm.country_code};
   /// Blocking file reads of the API (recordings), off the I/O threads.
   asio::thread_pool file_work_{1};
   api::router router_;
@@ -412,6 +506,9 @@ class daemon {
   acd_router acd_router_;
   acd_metrics acd_metrics_;
   std::optional<sip_service> sip_;
+  /// The API's live events (WebSocket /api/v1/events); kept until the I/O threads are gone,
+  /// as its clients' last handlers refer to it.
+  std::optional<event_stream> stream_;
   systemd_notifier notifier_;
   asio::signal_set signals_;
   bool stopping_ = false;  // touched only by the signal handler, which is serialised

@@ -7,7 +7,9 @@
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "callcenterd/media/dtmf.hpp"
 #include "callcenterd/media/dtmf_info.hpp"
+#include "callcenterd/media/prompt.hpp"
 #include "callcenterd/recording/stereo_timeline.hpp"
 
 namespace callcenterd::call {
@@ -172,6 +174,18 @@ class anchored_session final : public media_session, media::call_media_listener,
     return true;
   }
 
+  bool hold_other(leg_side holder, bool on) override {
+    if (closed_) return false;
+    requested_hold_[index(holder)] = on;
+    apply_hold();
+    return true;
+  }
+
+  bool send_dtmf(leg_side side, char key) override {
+    const auto event = media::dtmf_key_from_char(key);
+    return !closed_ && event && media_->send_dtmf(index(side), *event);
+  }
+
   void close() override {
     if (closed_) return;
     closed_ = true;
@@ -259,14 +273,36 @@ class anchored_session final : public media_session, media::call_media_listener,
     if (media_->partner(0) != std::size_t{1}) return;
     for (std::size_t leg = 0; leg < 2; ++leg) {
       const auto held = 1 - leg;  // the party left alone while `leg` holds
-      if (holding_[leg] && !music_[held] && info_.hold_music) {
+      const bool holds = holding_[leg] || requested_hold_[leg];
+      // A hold we were asked for must not let the held party hear the holder: without music,
+      // silence.
+      auto music = info_.hold_music;
+      if (!music && requested_hold_[leg]) music = silence();
+      if (holds && !music_[held] && music) {
         music_[held] = true;
-        media_->play(held, info_.hold_music, true, false);
-      } else if (!holding_[leg] && music_[held]) {
+        media_->play(held, music, true, false);
+      } else if (!holds && music_[held]) {
         music_[held] = false;
         media_->stop_playing(held);
       }
     }
+    // Whoever asked for a hold hears nothing of the party they hold (unless held themself).
+    for (std::size_t leg = 0; leg < 2; ++leg) {
+      const bool wanted = requested_hold_[leg] && !music_[leg];
+      if (wanted && !silenced_[leg]) {
+        silenced_[leg] = true;
+        media_->play(leg, silence(), true, false);
+      } else if (!wanted && silenced_[leg]) {
+        silenced_[leg] = false;
+        if (!music_[leg]) media_->stop_playing(leg);
+      }
+    }
+  }
+
+  /// 20 ms of silence, looped where a party must hear nothing.
+  static std::shared_ptr<const media::prompt> silence() {
+    static const auto quiet = media::prompt::from_samples(std::vector<std::int16_t>(160, 0));
+    return quiet;
   }
 
   // media::call_media_listener
@@ -275,7 +311,7 @@ class anchored_session final : public media_session, media::call_media_listener,
   }
 
   void on_playback_done(std::size_t leg, bool interrupted) override {
-    if (music_[leg]) return;  // music stops only when the hold ends
+    if (music_[leg] || silenced_[leg]) return;  // these stop only when the hold ends
     if (listener_ != nullptr) listener_->on_playback_done(side_of(leg), interrupted);
   }
 
@@ -337,7 +373,9 @@ class anchored_session final : public media_session, media::call_media_listener,
   std::array<std::size_t, 2> index_of_{0, 1};
   std::array<leg_sdp, 2> sdp_;  // by media leg, as the arrays below
   std::array<bool, 2> holding_{};
-  std::array<bool, 2> music_{};  // the leg hears hold music
+  std::array<bool, 2> requested_hold_{};  // hold_other(): the leg holds the other
+  std::array<bool, 2> music_{};           // the leg hears hold music
+  std::array<bool, 2> silenced_{};        // the leg holds the other and hears silence
   std::array<std::string, 2> parties_;
   media_session_listener* listener_ = nullptr;
   bool closed_ = false;

@@ -10,6 +10,7 @@
 
 #include "call_context.hpp"
 #include "call_timeline.hpp"
+#include "callcenterd/call/call_command.hpp"
 #include "callcenterd/call/dial_plan.hpp"
 #include "callcenterd/call/media_session.hpp"
 #include "callcenterd/ivr/flow_session.hpp"
@@ -74,6 +75,9 @@ struct transfer_state {
   bool attended = false;
   /// The target's 2xx (with its offer) came; its ACK waits for the transferee's answer.
   bool target_answered = false;
+  /// Asked for through the API: the referrer (the agent) was released at once and the
+  /// transferee hears music until the target answers; if it never does, the call ends.
+  bool referrer_released = false;
 };
 
 /// The referrer's dialog with us that an attended transfer replaces (RFC 3891), with where
@@ -161,6 +165,10 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   /// Ours, unique across nodes: the ACD's and the event log's name for the call.
   const std::string& uuid() const { return uuid_; }
 
+  /// Carries out an agent's command from the API (call_commands.cpp): `done` gets the result,
+  /// on the strand, before any later command of the call runs.
+  void run_command(const call_command& command, const std::function<void(command_result)>& done);
+
   // The ACD's requests while the call waits in a queue (call_queue.cpp).
   void offer_to_agent(const std::string& agent, const std::string& extension,
                       const std::string& queue);
@@ -170,6 +178,16 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
  private:
   /// What both kinds of call begin with: the strand, the UUID, the media session, the timers.
   call(std::shared_ptr<call_context> context, call_target target, std::string sip_call_id);
+
+  // Commands of the API (call_commands.cpp).
+  /// Why a command that needs the caller talking to the callee cannot run now; done if it can.
+  command_result check_talking() const;
+  command_result hold_by_agent(bool on);
+  command_result send_digits(const std::string& digits);
+  command_result pause_recording(bool pause);
+  command_result transfer_caller(const transfer_destination& to);
+  /// The agent leaves at once; the caller waits in queue `queue` again.
+  command_result requeue_caller(const std::string& queue);
 
   // Queue callbacks (call_callback.cpp). The caller's side: the offer and the key.
   /// Arms the offer of the queue's callback, if it makes one and the caller can be called back.
@@ -463,6 +481,10 @@ class call final : public std::enable_shared_from_this<call>, media_session_list
   std::vector<fork_ring> forks_;
   std::uint64_t fork_ids_ = 0;
   std::uint64_t promoted_fork_ = 0;
+  /// The agent put the caller on hold through the API (hold_other): released by resume, a
+  /// transfer, or the end of the call.
+  bool held_by_agent_ = false;
+  bool recording_paused_ = false;
 };
 
 }  // namespace callcenterd::call::detail

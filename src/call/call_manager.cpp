@@ -147,6 +147,18 @@ void call_manager::offer_to_agent(const std::string& call_uuid, const std::strin
   }
 }
 
+void call_manager::command(const std::string& call_uuid, call_command command,
+                           std::function<void(command_result)> done) {
+  auto owner = context_->index.find_uuid(call_uuid);
+  if (!owner) {
+    done({command_outcome::no_such_call, "no call in progress has that id"});
+    return;
+  }
+  post_to(owner, [command = std::move(command), done = std::move(done)](detail::call& c) {
+    c.run_command(command, done);
+  });
+}
+
 void call_manager::withdraw_offer(const std::string& call_uuid, const std::string& agent,
                                   std::string_view why) {
   if (auto owner = context_->index.find_uuid(call_uuid)) {
@@ -198,6 +210,10 @@ void call_manager::hang_up_all() {
 std::size_t call_manager::active_calls() const { return context_->limits.active(); }
 
 const live_call_board& call_manager::live_calls() const { return context_->board; }
+
+void call_manager::watch_live_calls(live_call_board::listener listener) {
+  context_->board.set_listener(std::move(listener));
+}
 
 call_stats call_manager::stats() const {
   const auto& ctx = *context_;

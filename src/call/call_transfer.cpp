@@ -200,6 +200,11 @@ void call::complete_transfer() {
   timeline_.end(call_timeline::kind::transfer, "completed", now);
   timeline_.end(call_timeline::kind::talk, "transferred", now);
   if (transfer_->referrer == leg_side::callee) agent_transferred_away();
+  if (transfer_->referrer_released) {
+    // The music the caller heard while the target rang gives way to the target.
+    media_->hold_other(leg_side::callee, false);
+    held_by_agent_ = false;
+  }
   timeline_.begin(call_timeline::kind::talk, transfer_->target, {}, now);
   spdlog::info("call {}: transferred to {}", caller_call_id(), transfer_->target);
   transfer_.reset();
@@ -214,7 +219,13 @@ void call::fail_transfer(int status, std::string_view reason) {
   // A target with a dialog and nobody left to talk to (an attended transfer's, handed over
   // answered) is released; a blind target that answered was released already.
   send_bye(transfer_->target_leg);
+  const bool alone = transfer_->referrer_released;
   transfer_.reset();
+  if (alone && !caller_.ended) {
+    // The agent left when they asked for the transfer: nobody is left to take the caller.
+    hang_up(480, "Temporarily Unavailable");
+    return;
+  }
   finish_if_done();
 }
 

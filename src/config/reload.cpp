@@ -49,6 +49,10 @@ std::vector<std::string> restart_required_changes(const daemon_settings& running
   changes.compare("http.request_timeout", rh.request_timeout, nh.request_timeout);
   changes.compare("http.idle_timeout", rh.idle_timeout, nh.idle_timeout);
   changes.compare("http.max_connections", rh.max_connections, nh.max_connections);
+  // The files are read once, at start: a renewed certificate under the same name needs a
+  // restart as well.
+  changes.compare("http.tls.certificate_file", rh.tls.certificate_file, nh.tls.certificate_file);
+  changes.compare("http.tls.private_key_file", rh.tls.private_key_file, nh.tls.private_key_file);
   changes.section_backstop("http", before, rh, nh);
 
   before = changes.size();
@@ -98,6 +102,8 @@ std::vector<std::string> restart_required_changes(const daemon_settings& running
   changes.compare("shutdown.drain_timeout", running.shutdown.drain_timeout,
                   next.shutdown.drain_timeout);
   changes.section_backstop("shutdown", before, running.shutdown, next.shutdown);
+  // The CRM routes and the call path complete numbers with it from their start.
+  changes.compare("crm.country_code", running.crm.country_code, next.crm.country_code);
 
   // The SIP front end binds sockets and keeps registrations and calls: any change to it waits
   // for a restart. Named per sub-section so the log says what changed.

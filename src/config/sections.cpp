@@ -1,5 +1,6 @@
 #include "sections.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <cstdint>
 #include <set>
 
@@ -57,6 +58,27 @@ void read_http(section_reader& in, http_settings& out) {
   in.duration("request_timeout", out.request_timeout, seconds(1), hours(1));
   in.duration("idle_timeout", out.idle_timeout, seconds(1), hours(1));
   in.integer<unsigned>("max_connections", out.max_connections, 1, 100000);
+  auto tls = in.section("tls");
+  const bool has_cert = tls.has("certificate_file");
+  const bool has_key = tls.has("private_key_file");
+  tls.path("certificate_file", out.tls.certificate_file);
+  tls.path("private_key_file", out.tls.private_key_file);
+  if (has_cert != has_key) {
+    tls.fail(has_cert ? "private_key_file" : "certificate_file",
+             "http.tls needs both certificate_file and private_key_file (or neither, for plain "
+             "HTTP on a "
+             "loopback address)");
+  }
+  tls.finish();
+  // Logins and session tokens cross this port: in clear text only on this machine.
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(out.address, ec);
+  if (!ec && !has_cert && !has_key && !address.is_loopback()) {
+    in.fail("address",
+            "listening on " + in_quotes(out.address) +
+                " needs http.tls (certificate_file and private_key_file): without TLS the API "
+                "may only listen on a loopback address (127.0.0.0/8 or ::1)");
+  }
 }
 
 void read_database(section_reader& in, database_settings& out) {
@@ -135,6 +157,14 @@ void read_recording(section_reader& in, recording_settings& out) {
   in.duration("flush_interval", out.flush_interval, milliseconds(100), minutes(1));
 }
 
+void read_crm(section_reader& in, crm_settings& out) {
+  in.text("country_code", out.country_code, [](std::string_view text) -> std::string {
+    const bool digits = !text.empty() && text.size() <= 3 && text.front() != '0' &&
+                        text.find_first_not_of("0123456789") == std::string_view::npos;
+    return digits ? std::string() : "a country calling code is 1 to 3 digits, not starting with 0";
+  });
+}
+
 void read_daemon_settings(section_reader& root, daemon_settings& out) {
   // Each section reads through its own reader so that unknown keys are reported per section.
   root.read_section("service", [&](section_reader& s) { read_service(s, out.service); });
@@ -148,6 +178,7 @@ void read_daemon_settings(section_reader& root, daemon_settings& out) {
   root.read_section("sip", [&](section_reader& s) { read_sip(s, out.sip); });
   root.read_section("media", [&](section_reader& s) { read_media(s, out.media); });
   root.read_section("recording", [&](section_reader& s) { read_recording(s, out.recording); });
+  root.read_section("crm", [&](section_reader& s) { read_crm(s, out.crm); });
   read_acd(root, out.acd, out.media.hold_classes, out.sip.trunks);
   root.read_section("blocklist", [&](section_reader& s) { read_blocklist(s, out.blocklist); });
   read_dids(root, out.dids, out.media.hold_classes, out.acd.queues);

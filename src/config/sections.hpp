@@ -30,6 +30,7 @@ void read_log(section_reader& in, log_settings& out);
 /// `paths` must be read already: the spool file defaults to a place under paths.var.
 void read_event_log(section_reader& in, event_log_settings& out, const paths_settings& paths);
 void read_shutdown(section_reader& in, shutdown_settings& out);
+void read_crm(section_reader& in, crm_settings& out);
 void read_media(section_reader& in, media_settings& out);
 void read_recording(section_reader& in, recording_settings& out);
 

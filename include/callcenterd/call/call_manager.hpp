@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "callcenterd/acd/events.hpp"
+#include "callcenterd/call/call_command.hpp"
 #include "callcenterd/call/call_detail_record.hpp"
 #include "callcenterd/call/caller_blocklist.hpp"
 #include "callcenterd/call/dial_plan.hpp"
@@ -219,6 +220,10 @@ class call_manager final : public sip::dialog_handler {
   /// them; the ACD hears how it went through the router. Any thread.
   void place_callback(const std::string& call_uuid, const std::string& queue,
                       const acd::callback_party& to);
+  /// Carries out an agent's `command` on call `call_uuid` (call_command.hpp); `done` gets the
+  /// result on the call's strand, or at once when there is no such call. Any thread.
+  void command(const std::string& call_uuid, call_command command,
+               std::function<void(command_result)> done);
   /// Whether a call with this UUID is up; any thread.
   bool has_call(const std::string& call_uuid) const;
 
@@ -229,6 +234,9 @@ class call_manager final : public sip::dialog_handler {
   call_stats stats() const;
   /// The calls in progress, for the API's live views. Any thread.
   const live_call_board& live_calls() const;
+  /// Tells `listener` of every change of the board (see live_call_board::set_listener). Call
+  /// before the first call.
+  void watch_live_calls(live_call_board::listener listener);
 
  private:
   std::shared_ptr<detail::call_context> context_;

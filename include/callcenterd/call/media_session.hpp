@@ -83,6 +83,13 @@ class media_session {
   /// resumes it. False when the call is not being recorded.
   virtual bool pause_recording() { return false; }
   virtual bool resume_recording() { return false; }
+  /// `holder` puts the other side on hold from our end (an agent's request, not an SDP
+  /// offer): the other side hears hold music (silence without any), the holder hears
+  /// silence, until released. False without media of our own, changing nothing.
+  virtual bool hold_other(leg_side /*holder*/, bool /*on*/) { return false; }
+  /// Sends `key` (0-9, *, #, A-D) to `side` as RFC 4733 events, after any still going out.
+  /// False when that leg negotiated no telephone-event (or there is no media of our own).
+  virtual bool send_dtmf(leg_side /*side*/, char /*key*/) { return false; }
   /// The call is over: release ports and streams, close the recording.
   virtual void close() = 0;
 };

@@ -32,8 +32,22 @@ struct service_settings {
   bool operator==(const service_settings&) const = default;
 };
 
+/// HTTPS for the API and its WebSocket: both files or neither. Read at start only.
+struct http_tls_settings {
+  /// PEM: the server's certificate, then any intermediate certificates.
+  std::filesystem::path certificate_file;
+  /// PEM: its private key, unencrypted.
+  std::filesystem::path private_key_file;
+
+  [[nodiscard]] bool enabled() const {
+    return !certificate_file.empty() && !private_key_file.empty();
+  }
+  bool operator==(const http_tls_settings&) const = default;
+};
+
 struct http_settings {
-  /// IP literal to listen on (IPv4 or IPv6).
+  /// IP literal to listen on (IPv4 or IPv6). Anything but a loopback address (127.0.0.0/8,
+  /// ::1) needs `tls`: the loader refuses it otherwise.
   std::string address = "127.0.0.1";
   /// 0 lets the OS pick a free port (meant for tests).
   std::uint16_t port = 8080;
@@ -42,6 +56,8 @@ struct http_settings {
   std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
   std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
   unsigned max_connections = 1024;
+  /// Unset (both paths empty): plain HTTP.
+  http_tls_settings tls;
 
   bool operator==(const http_settings&) const = default;
 };
@@ -165,6 +181,14 @@ struct blocklist_settings {
   bool operator==(const blocklist_settings&) const = default;
 };
 
+struct crm_settings {
+  /// The site's country calling code, which completes national numbers ("138 0013 8000" is
+  /// "+8613800138000" with "86"): 1 to 3 digits, not starting with 0.
+  std::string country_code = "86";
+
+  bool operator==(const crm_settings&) const = default;
+};
+
 /// Everything in callcenterd.yaml.
 struct daemon_settings {
   service_settings service;
@@ -177,6 +201,7 @@ struct daemon_settings {
   sip_settings sip;
   media_settings media;
   recording_settings recording;
+  crm_settings crm;
   std::vector<did_settings> dids;
   /// The ACD: who answers queued calls, the queues, the reasons agents may give for not ready
   /// (the `agents:`, `queues:` and `not_ready_reasons:` sections).

@@ -1,10 +1,12 @@
-"""SIGHUP reloads the flow files with the configuration, all or nothing: a broken set is
-refused with file:line and the running set stays in force; a valid one takes over."""
+"""SIGHUP (or an admin's POST /api/v1/flows/reload) reloads the flow files with the
+configuration, all or nothing: a broken set is refused with file:line and the running set stays
+in force; a valid one takes over."""
 import os
 import signal
 import unittest
 
 from harness import MAIN_FLOW, DaemonTestCase
+from test_api_agents import ApiTestCase
 
 VERSION = "callcenterd_flow_set_version"
 APPLIED = 'callcenterd_flow_reloads_total{result="applied"}'
@@ -59,6 +61,38 @@ class FlowReloadTest(DaemonTestCase):
         self.sighup_until(REFUSED, 1)
         d.wait_for_log("the flow 'main' is defined twice")
         self.assertEqual(d.metric(VERSION), started)
+
+
+
+class ApiReloadTest(ApiTestCase):
+    def reload(self, token):
+        return self.post("/api/v1/flows/reload", {}, token)
+
+    def test_an_admin_reloads_and_is_told_why_a_broken_set_is_refused(self):
+        d = self.daemon
+        admin = self.login("admin")
+        self.assert_error(self.reload(self.login("super")), 403, "forbidden")
+        started = int(d.metric(VERSION))
+        d.write_flow("main.yaml", BROKEN)
+        status, body = self.reload(admin)
+        self.assertEqual(status, 422, body)
+        self.assertEqual(body["error"]["code"], "invalid_config")
+        self.assertEqual(len(body["error"]["problems"]), 1, body)
+        self.assertIn("main.yaml:5:46: flows.main.nodes.greeting.next: the target 'hodl' is "
+                      "not a node of flow 'main'", body["error"]["problems"][0]["message"])
+        self.assertEqual((body["applied"], body["flows_version"]), (False, started))
+        self.assertEqual(d.metric(VERSION), started)
+
+        d.write_flow("main.yaml", GOOD)
+        status, body = self.reload(admin)
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["applied"], body["needs_restart"]), (True, []))
+        self.assertGreater(body["flows_version"], started)
+        self.assertEqual(d.metric(VERSION), body["flows_version"])
+        audited = ("SELECT payload->>'outcome' FROM events WHERE kind = 'audit' "
+                   "AND payload->>'action' = 'flows.reload' ORDER BY occurred_at")
+        d.wait_until(lambda: len(self.db.query(audited).split()) == 2, what="two audit rows")
+        self.assertEqual(self.db.query(audited).split(), ["invalid_config", "ok"])
 
 
 if __name__ == "__main__":

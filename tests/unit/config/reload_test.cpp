@@ -47,6 +47,8 @@ TEST(restart_required_changes, every_key_is_compared) {
   next.http.request_timeout = 1s;
   next.http.idle_timeout = 1s;
   next.http.max_connections = 1;
+  next.http.tls.certificate_file = "c";
+  next.http.tls.private_key_file = "k";
   next.database.host = "h";
   next.database.port = 1;
   next.database.name = "n";
@@ -71,6 +73,8 @@ TEST(restart_required_changes, every_key_is_compared) {
                                                             "http.request_timeout",
                                                             "http.idle_timeout",
                                                             "http.max_connections",
+                                                            "http.tls.certificate_file",
+                                                            "http.tls.private_key_file",
                                                             "database.host",
                                                             "database.port",
                                                             "database.name",
