@@ -207,6 +207,11 @@ asio::awaitable<std::optional<principal>> auth_service::authenticate(std::string
     }
   }
   // Not seen by this process (it restarted): the session table says.
+  std::uint64_t forgotten = 0;
+  {
+    const std::lock_guard lock(mutex_);
+    forgotten = forgotten_;
+  }
   std::function<std::optional<login_row>(pqxx::connection&)> job =
       [token_hash](pqxx::connection& connection) {
         return blocking_find_session(connection, token_hash);
@@ -216,8 +221,10 @@ asio::awaitable<std::optional<principal>> auth_service::authenticate(std::string
   auto [ec, row] = co_await std::move(running);
   if (ec || !row) co_return std::nullopt;
   const std::lock_guard lock(mutex_);
-  sessions_[token_hash] = cached_session{
-      .who = row->who, .expires_at = row->expires_at, .last_used = steady_clock::now()};
+  if (forgotten_ == forgotten) {
+    sessions_[token_hash] = cached_session{
+        .who = row->who, .expires_at = row->expires_at, .last_used = steady_clock::now()};
+  }
   co_return row->who;
 }
 
@@ -241,6 +248,13 @@ asio::awaitable<bool> auth_service::logout(std::string authorization) {
   auto running = pool_.async_run<bool>(std::move(job), asio::as_tuple(asio::use_awaitable));
   auto [ec, revoked] = co_await std::move(running);
   co_return !ec && revoked;
+}
+
+void auth_service::forget_sessions_of(std::string_view user_id) {
+  const std::lock_guard lock(mutex_);
+  ++forgotten_;
+  std::erase_if(sessions_,
+                [user_id](const auto& entry) { return entry.second.who.user_id == user_id; });
 }
 
 }  // namespace callcenterd::app

@@ -2,6 +2,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -60,6 +61,10 @@ class auth_service {
   boost::asio::awaitable<std::optional<principal>> authenticate(std::string authorization);
   /// Ends the session of `authorization`; false when there was none.
   boost::asio::awaitable<bool> logout(std::string authorization);
+  /// Drops the cached sessions of user `user_id`, so that their next request reads the session
+  /// table again (which refuses what was revoked there, and gives the user's new role, name
+  /// and teams). Call after changing the user's row.
+  void forget_sessions_of(std::string_view user_id);
 
  private:
   struct cached_session {
@@ -72,6 +77,9 @@ class auth_service {
   auth_settings settings_;
   std::mutex mutex_;
   std::map<std::string, cached_session, std::less<>> sessions_;  ///< by token SHA-256 (hex)
+  /// Counts forget_sessions_of() calls: a session read from the table while one ran may be
+  /// stale, and is not cached.
+  std::uint64_t forgotten_ = 0;
   failure_window failures_by_user_;
   failure_window failures_by_source_;
 };

@@ -27,6 +27,7 @@
 #include "acd_wiring.hpp"
 #include "api_routes.hpp"
 #include "auth_service.hpp"
+#include "blocklist_routes.hpp"
 #include "call_control_routes.hpp"
 #include "call_record_event.hpp"
 #include "callcenterd/api/http_server.hpp"
@@ -56,6 +57,7 @@
 #include "settings_mapping.hpp"
 #include "sip_service.hpp"
 #include "systemd_notifier.hpp"
+#include "user_routes.hpp"
 #include "wrapup_routes.hpp"
 
 namespace callcenterd::app {
@@ -287,6 +289,8 @@ class daemon {
     register_ticket_routes(routes_, audit_, pool_, acd_);
     register_kb_routes(routes_, audit_, pool_);
     register_wrapup_routes(routes_, audit_, pool_, *events_, acd_, dispositions_);
+    register_user_routes(routes_, audit_, pool_);
+    register_blocklist_routes(routes_, audit_, pool_, [this] { sip_->refresh_blocklist(); });
     asio::co_spawn(io_,
                    load_when_database_answers("crm: customer directory",
                                               [this](pqxx::connection& connection) {
@@ -486,7 +490,7 @@ class daemon {
   store::db_pool pool_;
   std::optional<store::event_log> events_;
   readiness_monitor readiness_;
-  auth_service auth_{pool_};
+  auth_service auth_{pool_, auth_settings_of(settings_.sessions)};
   audit_trail audit_{*events_};
   /// Customers by phone number for the call path, kept current by the CRM routes.
   crm::customer_directory customers_;

@@ -41,6 +41,16 @@ api::http_server_settings to_http_settings(const config::http_settings& http) {
   return out;
 }
 
+auth_settings auth_settings_of(const config::session_settings& sessions) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  return {.lifetime = duration_cast<seconds>(sessions.lifetime),
+          .idle_timeout = duration_cast<seconds>(sessions.idle_timeout),
+          .max_failures = sessions.max_failed_logins,
+          .max_failures_per_source = sessions.max_failed_logins_per_source,
+          .failure_window = duration_cast<seconds>(sessions.failure_window)};
+}
+
 spdlog::level::level_enum to_spdlog_level(config::log_level level) {
   switch (level) {
     case config::log_level::trace:

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "auth_service.hpp"
 #include "callcenterd/acd/model.hpp"
 #include "callcenterd/api/http_server.hpp"
 #include "callcenterd/call/call_manager.hpp"
@@ -20,6 +21,7 @@ store::db_pool_settings to_pool_settings(const config::database_settings& databa
 store::event_log_settings to_event_log_settings(const config::event_log_settings& log,
                                                 const std::string& node);
 api::http_server_settings to_http_settings(const config::http_settings& http);
+auth_settings auth_settings_of(const config::session_settings& sessions);
 spdlog::level::level_enum to_spdlog_level(config::log_level level);
 /// A queue's callback as its callers meet it.
 call::callback_treatment callback_treatment_of(const acd::callback_settings& callback);

@@ -263,14 +263,16 @@ void sip_service::load_directory() {
 }
 
 void sip_service::load_blocklist() {
+  const auto read = blocklist_reads_.fetch_add(1, std::memory_order_relaxed) + 1;
   pool_.async_run<std::vector<store::blocklist_row>>(
       [now = std::chrono::system_clock::now()](pqxx::connection& c) {
         return store::blocking_load_caller_blocklist(c, now);
       },
-      asio::bind_executor(strand_, [this](boost::system::error_code ec,
-                                          const std::vector<store::blocklist_row>& rows) {
+      asio::bind_executor(strand_, [this, read](boost::system::error_code ec,
+                                                const std::vector<store::blocklist_row>& rows) {
         // Until the database answers, the list last read stays in force.
-        if (ec) return;
+        if (ec || read < blocklist_in_force_) return;
+        blocklist_in_force_ = read;
         std::vector<call::caller_blocklist::entry> entries;
         entries.reserve(rows.size());
         for (const auto& row : rows) entries.push_back({row.pattern, row.reason});

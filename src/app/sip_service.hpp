@@ -1,9 +1,11 @@
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/system/error_code.hpp>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -57,6 +59,10 @@ class sip_service {
   /// Blocks: main thread only, with the io_context still running. Idempotent.
   void stop();
 
+  /// Reads the caller blocklist again now rather than at the next periodic read (after the
+  /// API changed it). Any thread; returns at once.
+  void refresh_blocklist() { load_blocklist(); }
+
   sip::sip_stack& stack() { return stack_; }
   call::call_manager& calls() { return calls_; }
   sip::registrar& registrar() { return registrar_; }
@@ -94,6 +100,10 @@ class sip_service {
   boost::asio::steady_timer flush_timer_;
   boost::asio::steady_timer housekeeping_timer_;
   pending_map pending_;
+  /// Reads of the blocklist started (any thread) and the newest one put in force (strand): an
+  /// older read that finishes after a newer one is dropped.
+  std::atomic<std::uint64_t> blocklist_reads_{0};
+  std::uint64_t blocklist_in_force_ = 0;
   bool flush_scheduled_ = false;
   bool restored_ = false;
   bool stopped_ = false;

@@ -104,6 +104,17 @@ std::vector<std::string> restart_required_changes(const daemon_settings& running
   changes.section_backstop("shutdown", before, running.shutdown, next.shutdown);
   // The CRM routes and the call path complete numbers with it from their start.
   changes.compare("crm.country_code", running.crm.country_code, next.crm.country_code);
+  // The auth service takes them at its start.
+  before = changes.size();
+  const auto& rss = running.sessions;
+  const auto& nss = next.sessions;
+  changes.compare("sessions.lifetime", rss.lifetime, nss.lifetime);
+  changes.compare("sessions.idle_timeout", rss.idle_timeout, nss.idle_timeout);
+  changes.compare("sessions.max_failed_logins", rss.max_failed_logins, nss.max_failed_logins);
+  changes.compare("sessions.max_failed_logins_per_source", rss.max_failed_logins_per_source,
+                  nss.max_failed_logins_per_source);
+  changes.compare("sessions.failure_window", rss.failure_window, nss.failure_window);
+  changes.section_backstop("sessions", before, rss, nss);
 
   // The SIP front end binds sockets and keeps registrations and calls: any change to it waits
   // for a restart. Named per sub-section so the log says what changed.

@@ -165,6 +165,14 @@ void read_crm(section_reader& in, crm_settings& out) {
   });
 }
 
+void read_sessions(section_reader& in, session_settings& out) {
+  in.duration("lifetime", out.lifetime, seconds(1), hours(24 * 30));
+  in.duration("idle_timeout", out.idle_timeout, seconds(1), hours(24));
+  in.integer<unsigned>("max_failed_logins", out.max_failed_logins, 1, 1000);
+  in.integer<unsigned>("max_failed_logins_per_source", out.max_failed_logins_per_source, 1, 100000);
+  in.duration("failure_window", out.failure_window, seconds(1), hours(24));
+}
+
 void read_daemon_settings(section_reader& root, daemon_settings& out) {
   // Each section reads through its own reader so that unknown keys are reported per section.
   root.read_section("service", [&](section_reader& s) { read_service(s, out.service); });
@@ -179,6 +187,7 @@ void read_daemon_settings(section_reader& root, daemon_settings& out) {
   root.read_section("media", [&](section_reader& s) { read_media(s, out.media); });
   root.read_section("recording", [&](section_reader& s) { read_recording(s, out.recording); });
   root.read_section("crm", [&](section_reader& s) { read_crm(s, out.crm); });
+  root.read_section("sessions", [&](section_reader& s) { read_sessions(s, out.sessions); });
   read_acd(root, out.acd, out.media.hold_classes, out.sip.trunks);
   root.read_section("blocklist", [&](section_reader& s) { read_blocklist(s, out.blocklist); });
   read_dids(root, out.dids, out.media.hold_classes, out.acd.queues);

@@ -189,6 +189,21 @@ struct crm_settings {
   bool operator==(const crm_settings&) const = default;
 };
 
+/// API and console sign-in sessions and login throttling (the `sessions:` section).
+struct session_settings {
+  /// A session ends this long after its login, however much it is used.
+  std::chrono::milliseconds lifetime = std::chrono::hours(12);
+  /// A session unused this long ends.
+  std::chrono::milliseconds idle_timeout = std::chrono::minutes(30);
+  /// Failed logins of one user name within `failure_window` before further tries are refused.
+  unsigned max_failed_logins = 5;
+  /// Failed logins from one client address, whatever names it tries, within the window.
+  unsigned max_failed_logins_per_source = 20;
+  std::chrono::milliseconds failure_window = std::chrono::minutes(5);
+
+  bool operator==(const session_settings&) const = default;
+};
+
 /// Everything in callcenterd.yaml.
 struct daemon_settings {
   service_settings service;
@@ -202,6 +217,7 @@ struct daemon_settings {
   media_settings media;
   recording_settings recording;
   crm_settings crm;
+  session_settings sessions;
   std::vector<did_settings> dids;
   /// The ACD: who answers queued calls, the queues, the reasons agents may give for not ready
   /// (the `agents:`, `queues:` and `not_ready_reasons:` sections).

@@ -73,6 +73,7 @@ class RtpPeer:
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
         self.remote = None
+        self.sent = 0  # packets handed to the socket
         self.ssrc = 0x1234ABCD
         self.sequence = 1000
         self.timestamp = 160000
@@ -134,6 +135,7 @@ class RtpPeer:
             if self.remote:
                 try:
                     self.sock.sendto(header + payload, self.remote)
+                    self.sent += 1
                 except OSError:
                     pass
             time.sleep(max(0.0, next_at - time.monotonic()))

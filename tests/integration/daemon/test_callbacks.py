@@ -53,7 +53,11 @@ class CallbackTest(ApiTestCase):
         try:
             bye = caller.next_request("BYE", timeout=30)
         except TimeoutError:
-            self.fail(f"no BYE after the key; daemon log:\n{self.daemon.log()[-6000:]}")
+            # Whether the key reached the media engine tells a lost packet from a lost key.
+            keys = self.daemon.metric('callcenterd_media_dtmf_keys_total{source="rfc4733"}')
+            self.fail(f"no BYE after the key (keys seen by the media engine: {keys}, "
+                      f"RTP packets sent by the caller: {audio.sent}); daemon log:\n"
+                      f"{self.daemon.log()[-6000:]}")
         self.assertEqual(bye.header("call-id"), dialog.call_id)
         requested = self.wait_for_event("queue.callback_requested", queue="billing")
         return requested[0][0]

@@ -201,6 +201,24 @@ TEST(loader_errors, country_code_is_one_to_three_digits) {
   }
 }
 
+TEST(loader, sessions_set_the_sign_in_times_and_throttling) {
+  const auto s = load(
+                     "sessions:\n  lifetime: 8h\n  idle_timeout: 15m\n  max_failed_logins: 3\n"
+                     "  max_failed_logins_per_source: 50\n  failure_window: 10m\n")
+                     .settings()
+                     .sessions;
+  EXPECT_EQ(s.lifetime, 8h);
+  EXPECT_EQ(s.idle_timeout, 15min);
+  EXPECT_EQ(s.max_failed_logins, 3U);
+  EXPECT_EQ(s.max_failed_logins_per_source, 50U);
+  EXPECT_EQ(s.failure_window, 10min);
+  EXPECT_EQ(load("{}").settings().sessions, session_settings{});
+  expect_single_error("sessions:\n  idle_timeout: 0s\n", 2, "sessions.idle_timeout",
+                      "must be between 1s and 24h, got 0s");
+  expect_single_error("sessions:\n  max_failed_logins: 0\n", 2, "sessions.max_failed_logins",
+                      "must be between 1 and 1000, got 0");
+}
+
 TEST(loader_errors, size_with_an_unknown_unit) {
   expect_single_error("http:\n  max_body_bytes: 1MB\n", 2, "http.max_body_bytes",
                       "unknown size unit 'MB' in '1MB' (use a plain number of bytes, KiB, MiB or "
