@@ -102,26 +102,43 @@ engine::state::state(engine_listener& l, const acd_model& model, std::uint64_t r
     q.stages = stage + 1;
     q.waiting.resize(q.stages);
     q.ready.resize(q.stages);
-    const auto requirements = stage_requirements(q.settings, rules);
-    for (std::size_t ai = 0; ai < agents.size(); ++ai) {
-      const auto& agent = agents[ai].settings;
-      for (unsigned s = 0; s < q.stages; ++s) {
-        const auto& any_of = requirements[s];
-        if (std::none_of(any_of.begin(), any_of.end(),
-                         [&](const auto& needs) { return meets(agent, needs); })) {
-          continue;
-        }
-        agents[ai].queues.push_back(
-            membership{.queue = static_cast<queue_index>(qi),
-                       .first_stage = s,
-                       .skill_score = skill_score(agent, q.settings.skills),
-                       .position = static_cast<std::int64_t>(q.members.size())});
-        q.members.emplace_back(static_cast<agent_index>(ai), s);
-        break;
-      }
-    }
+    q.requirements = stage_requirements(q.settings, rules);
     queue_by_name.emplace(q.settings.name, static_cast<queue_index>(qi));
   }
+  for (std::size_t ai = 0; ai < agents.size(); ++ai) join_queues(static_cast<agent_index>(ai));
+}
+
+void engine::state::join_queues(agent_index a) {
+  auto& agent = agents[a];
+  for (std::size_t qi = 0; qi < queues.size(); ++qi) {
+    auto& q = queues[qi];
+    for (unsigned s = 0; s < q.stages; ++s) {
+      const auto& any_of = q.requirements[s];
+      if (std::none_of(any_of.begin(), any_of.end(),
+                       [&](const auto& needs) { return meets(agent.settings, needs); })) {
+        continue;
+      }
+      // The agent's index is their place in config order: round robin goes by it, and it
+      // stays the same when the agent's skills change.
+      agent.queues.push_back(
+          membership{.queue = static_cast<queue_index>(qi),
+                     .first_stage = s,
+                     .skill_score = skill_score(agent.settings, q.settings.skills),
+                     .position = static_cast<std::int64_t>(a)});
+      const auto at = std::lower_bound(q.members.begin(), q.members.end(), std::pair{a, 0U});
+      q.members.emplace(at, a, s);
+      break;
+    }
+  }
+}
+
+void engine::state::leave_queues(agent_index a) {
+  auto& agent = agents[a];
+  for (const auto& m : agent.queues) {
+    auto& members = queues[m.queue].members;
+    std::erase_if(members, [a](const auto& member) { return member.first == a; });
+  }
+  agent.queues.clear();
 }
 
 agent_record* engine::state::find_agent(std::string_view id) {
@@ -152,6 +169,45 @@ engine::engine(engine_listener& listener, const acd_model& model, std::uint64_t 
 }
 
 engine::~engine() = default;
+
+bool engine::restore_skills(std::string_view agent, std::vector<agent_skill> skills, instant now) {
+  const auto* record = state_->find_agent(agent);
+  if (record == nullptr || record->skills_set) return false;
+  return set_skills(agent, std::move(skills), now).has_value();
+}
+
+boost::system::result<void> engine::set_skills(std::string_view agent,
+                                               std::vector<agent_skill> skills, instant now) {
+  auto* record = state_->find_agent(agent);
+  if (record == nullptr) return acd_errc::unknown_agent;
+  for (auto it = skills.begin(); it != skills.end(); ++it) {
+    if (it->level < 1 || it->level > 10 || it->skill.empty() ||
+        std::any_of(std::next(it), skills.end(),
+                    [&](const agent_skill& other) { return other.skill == it->skill; })) {
+      return acd_errc::bad_skills;
+    }
+  }
+  const auto a = static_cast<agent_index>(record - state_->agents.data());
+  const bool ready = record->state == agent_state::ready;
+  const bool logged_in = record->state != agent_state::logged_out;
+  // Out of the candidate sets and counts under the old skills, back in under the new ones.
+  if (ready) state_->leave_ready(a);
+  if (logged_in) {
+    for (const auto& m : record->queues) --state_->queues[m.queue].logged_in_members;
+  }
+  state_->leave_queues(a);
+  record->settings.skills = std::move(skills);
+  record->skills_set = true;
+  state_->join_queues(a);
+  if (logged_in) {
+    for (const auto& m : record->queues) ++state_->queues[m.queue].logged_in_members;
+  }
+  if (ready) {
+    state_->enter_ready(a);
+    state_->route_agent(a, now);
+  }
+  return {};
+}
 
 boost::system::result<void> engine::log_in(std::string_view agent, instant now) {
   auto* a = state_->find_agent(agent);

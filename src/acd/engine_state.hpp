@@ -50,6 +50,7 @@ struct agent_record {
   std::uint64_t wrap_up_generation = 0;
   unsigned calls_today = 0;
   duration talk_today{0};
+  bool skills_set = false;  ///< set_skills() changed them in this run
 };
 
 /// A waiting call's place in its queue: lowest rank first, then the order of arrival.
@@ -85,6 +86,9 @@ class handle_time_window {
 
 struct queue_record {
   queue_settings settings;
+  /// Per stage, the skill sets of which an agent must meet one to serve it (the queue's own,
+  /// lowered and widened by the overflow steps so far).
+  std::vector<std::vector<std::vector<skill_requirement>>> requirements;
   const strategy* routing = nullptr;
   /// How much a priority point is worth in ranks (milliseconds of waiting).
   std::int64_t priority_weight = 0;
@@ -96,7 +100,8 @@ struct queue_record {
   /// Every call in the queue, ringing ones included, by rank: positions.
   waiting_set in_line;
   std::multiset<std::pair<instant, call_index>> arrivals;
-  /// Agents eligible at some stage, in config order, with the first stage they may serve.
+  /// Agents eligible at some stage, in config order (by index), with the first stage they may
+  /// serve.
   std::vector<std::pair<agent_index, unsigned>> members;
   unsigned logged_in_members = 0;
   std::int64_t strategy_cursor = -1;  ///< the strategy's own state (strategy::pick)
@@ -184,6 +189,11 @@ struct engine::state {
   /// The call's index, or no_index when the ACD does not have it.
   detail::call_index find_call(std::string_view id) const;
   bool is_reason(std::string_view reason) const;
+
+  /// Works out the queues agent `a` serves from their skills (membership, each queue's members).
+  void join_queues(detail::agent_index a);
+  /// Undoes join_queues().
+  void leave_queues(detail::agent_index a);
 
   // Agents (agent_states.cpp).
   void change_state(detail::agent_index a, agent_state to, std::string reason, instant now);

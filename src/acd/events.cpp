@@ -132,6 +132,8 @@ class acd_category_impl final : public boost::system::error_category {
         return "priority out of range";
       case acd_errc::no_callback:
         return "no callback for this call";
+      case acd_errc::bad_skills:
+        return "a skill is listed twice or has a level outside 1 to 10";
     }
     return "unknown ACD error";
   }

@@ -104,6 +104,7 @@ agent_view engine::state::view_of(const agent_record& a) const {
                   .name = a.settings.name,
                   .extension = a.settings.extension,
                   .teams = a.settings.teams,
+                  .skills = a.settings.skills,
                   .state = a.state,
                   .reason = a.reason,
                   .since = a.since};

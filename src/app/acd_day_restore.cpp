@@ -9,6 +9,7 @@
 #include "acd_model_rows.hpp"
 #include "acd_wiring.hpp"
 #include "callcenterd/core/local_day.hpp"
+#include "skill_routes.hpp"
 #include "time_text.hpp"
 
 namespace callcenterd::app {
@@ -38,6 +39,12 @@ std::vector<acd::acd_event> read_day(pqxx::connection& connection, const std::st
   return day;
 }
 
+/// What a restore reads: today's events and the skills set through the API in earlier runs.
+struct kept_state {
+  std::vector<acd::acd_event> day;
+  std::vector<std::pair<std::string, std::vector<acd::agent_skill>>> skills;
+};
+
 }  // namespace
 
 namespace {
@@ -65,19 +72,20 @@ class day_restore : public std::enable_shared_from_this<day_restore> {
       retry_in(std::chrono::seconds(1));
       return;
     }
-    pool_.async_run<std::vector<acd::acd_event>>(
+    pool_.async_run<kept_state>(
         [&model = model_, node = node_, from = from_,
          until = until_](pqxx::connection& connection) {
           write_acd_model(connection, model, node);
-          return read_day(connection, node, from, until);
+          return kept_state{.day = read_day(connection, node, from, until),
+                            .skills = blocking_read_skill_overrides(connection)};
         },
-        [self = shared_from_this()](boost::system::error_code ec, std::vector<acd::acd_event> day) {
-          self->restore(ec, std::move(day));
+        [self = shared_from_this()](boost::system::error_code ec, kept_state kept) {
+          self->restore(ec, std::move(kept));
         });
   }
 
  private:
-  void restore(boost::system::error_code ec, std::vector<acd::acd_event> day) {
+  void restore(boost::system::error_code ec, kept_state kept) {
     if (ec) {
       if (!failed_) {
         spdlog::warn(
@@ -89,9 +97,15 @@ class day_restore : public std::enable_shared_from_this<day_restore> {
       retry_in(std::chrono::seconds(5));
       return;
     }
-    spdlog::info("acd: today's figures restored from {} event(s)", day.size());
-    acd_.run(
-        [day = std::move(day)](acd::engine& engine, acd::instant) { engine.restore_today(day); });
+    spdlog::info(
+        "acd: today's figures restored from {} event(s); skills set through the API "
+        "for {} agent(s)",
+        kept.day.size(), kept.skills.size());
+    acd_.run([kept = std::move(kept)](acd::engine& engine, acd::instant now) {
+      // Agents no longer configured, and those changed since this start, keep what they have.
+      for (const auto& [agent, skills] : kept.skills) engine.restore_skills(agent, skills, now);
+      engine.restore_today(kept.day);
+    });
   }
 
   void retry_in(std::chrono::seconds delay) {

@@ -18,7 +18,9 @@ namespace callcenterd::app {
 /// log's spool (a stop while PostgreSQL was away) count too: the read waits until `log` has
 /// replayed its spool, and a read that fails is tried again until the database answers, with a
 /// warning. The same job first writes `model` (the one in force) to the model's tables
-/// (acd_model_rows.hpp), so reports can name what the events refer to.
+/// (acd_model_rows.hpp), so reports can name what the events refer to, and puts back the skills
+/// supervisors and admins set through the API (engine::restore_skills: a change made in this
+/// run meanwhile wins).
 /// Any thread; returns at once; `io`, `pool`, `acd`, `log` and `model` must outlive `io`'s run.
 void restore_acd_day(boost::asio::io_context& io, store::db_pool& pool, acd::acd_service& acd,
                      const store::event_log_stats& log, const acd::acd_model& model,

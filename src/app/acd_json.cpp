@@ -19,12 +19,19 @@ json ratio_or_null(const std::optional<double>& r) { return r ? json(*r) : json(
 
 }  // namespace
 
+json skills_json(const std::vector<acd::agent_skill>& skills) {
+  json out = json::object();
+  for (const auto& s : skills) out[s.skill] = s.level;
+  return out;
+}
+
 json agent_json(const acd::agent_view& a) {
   return {
       {"id", a.id},
       {"name", a.name},
       {"extension", a.extension},
       {"teams", a.teams},
+      {"skills", skills_json(a.skills)},
       {"state", std::string(acd::to_string(a.state))},
       {"since", iso_utc(wall_time_of(a.since))},
       {"reason", a.reason.empty() ? json(nullptr) : json(a.reason)},

@@ -56,6 +56,7 @@
 #include "service_metrics.hpp"
 #include "settings_mapping.hpp"
 #include "sip_service.hpp"
+#include "skill_routes.hpp"
 #include "systemd_notifier.hpp"
 #include "user_routes.hpp"
 #include "wrapup_routes.hpp"
@@ -290,6 +291,7 @@ class daemon {
     register_kb_routes(routes_, audit_, pool_);
     register_wrapup_routes(routes_, audit_, pool_, *events_, acd_, dispositions_);
     register_user_routes(routes_, audit_, pool_);
+    register_skill_routes(routes_, audit_, *events_, acd_, settings_.acd);
     register_blocklist_routes(routes_, audit_, pool_, [this] { sip_->refresh_blocklist(); });
     asio::co_spawn(io_,
                    load_when_database_answers("crm: customer directory",

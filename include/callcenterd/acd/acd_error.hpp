@@ -17,6 +17,7 @@ enum class acd_errc {
   offer_gone,         ///< an answer to an offer the ACD withdrew (timeout, caller left)
   bad_priority,       ///< outside 0..max_priority
   no_callback,        ///< the queue offers no callback, or the call has one already
+  bad_skills,         ///< a skill listed twice, or a level outside 1..10
 };
 
 /// The category of acd_errc. Thread-safe.

@@ -98,6 +98,7 @@ struct agent_view {
   std::string name{};
   std::string extension{};
   std::vector<std::string> teams{};
+  std::vector<agent_skill> skills{};  ///< as in force now (set_skills may have changed them)
   agent_state state = agent_state::logged_out;
   std::string reason{};  ///< not ready: why
   instant since{};
@@ -174,6 +175,16 @@ class engine {
   /// Raises or lowers a waiting call's priority; its arrival time, and so its place among calls
   /// of the same priority, stays.
   boost::system::result<void> set_priority(std::string_view call, int priority, instant now);
+  /// Gives an agent other skills from now on: the queues they serve, from which overflow step,
+  /// and their skill score are worked out again, and a ready agent is offered the best call
+  /// they may now take. A call ringing them or on their line stays theirs. bad_skills for a
+  /// skill listed twice or a level outside 1..10.
+  boost::system::result<void> set_skills(std::string_view agent, std::vector<agent_skill> skills,
+                                         instant now);
+  /// set_skills() with skills kept from an earlier run (read after the start): false, and
+  /// nothing changed, for an unknown agent, bad skills, or an agent whose skills this run has
+  /// set already (those are newer).
+  bool restore_skills(std::string_view agent, std::vector<agent_skill> skills, instant now);
 
   // Callbacks (virtual hold).
   /// The waiting caller takes the queue's callback: they may hang up (caller_left is then

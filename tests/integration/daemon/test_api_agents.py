@@ -31,8 +31,8 @@ dids:
 PASSWORDS = {"1001": "demo1001", "1002": "demo1002", "1003": "demo1003", "1004": "demo1004",
              "super": "demosuper", "admin": "demoadmin"}
 
-AGENT_FIELDS = {"id", "name", "extension", "teams", "state", "since", "reason", "call", "queue",
-                "next_status", "calls_today"}
+AGENT_FIELDS = {"id", "name", "extension", "teams", "skills", "state", "since", "reason", "call",
+                "queue", "next_status", "calls_today"}
 QUEUE_FIELDS = {"name", "waiting", "oldest_wait_s", "ewt_s", "agents", "offered", "answered",
                 "abandoned", "service_level", "abandon_rate", "asa_s"}
 QUEUE_AGENT_FIELDS = {"logged_in", "ready", "ringing", "on_call", "wrap_up", "not_ready"}

@@ -1,7 +1,8 @@
 // Thousands of random operations (calls joining and hanging up, answers, failures, agents
-// changing state, time passing) against an engine, checking after each one what must always
-// hold: no ready agent beside a waiting call they could take, every ringing agent has exactly
-// one open offer for a call that is ringing, and no offer stays open for a call that is gone.
+// changing state or skills, time passing) against an engine, checking after each one what must
+// always hold: no ready agent beside a waiting call they could take, every ringing agent has
+// exactly one open offer for a call that is ringing, and no offer stays open for a call that is
+// gone.
 #include <map>
 #include <random>
 #include <set>
@@ -63,7 +64,7 @@ TEST_P(routing_invariant_test, random_operations_never_break_the_invariants) {
   };
   for (int step = 0; step < 20000; ++step) {
     const auto agent_id = "a" + std::to_string(random() % 12);
-    switch (random() % 12) {
+    switch (random() % 13) {
       case 0:
       case 1: {
         const auto id = "c" + std::to_string(next_call++);
@@ -125,6 +126,16 @@ TEST_P(routing_invariant_test, random_operations_never_break_the_invariants) {
         now += std::chrono::milliseconds(random() % 20000);
         e.advance(now);
         break;
+      case 12: {
+        // New skills while in any state: none, one or two of them, at any level.
+        std::vector<agent_skill> given;
+        for (std::size_t s = random() % 3, n = 0; n < s; ++n) {
+          given.push_back({skills[(random() + n) % 3], static_cast<int>(1 + random() % 10)});
+        }
+        if (given.size() == 2 && given[0].skill == given[1].skill) given.pop_back();
+        ASSERT_TRUE(e.set_skills(agent_id, given, now));
+        break;
+      }
     }
     for (const auto& gone : book.exited) in_acd.erase(gone);
 
