@@ -69,6 +69,10 @@ class BlocklistApiTest(AdminTestCase):
         self.assert_error(self.delete("/api/v1/blocklist/1003", token), 404, "not_found")
         self.wait_for_no_calls()
         self.assertEqual(self.calls("blocked"), 1)
+        # The audit log is written behind, through the event log.
+        self.daemon.wait_until(
+            lambda: len(self.audit("blocklist.create") + self.audit("blocklist.delete")) >= 3,
+            what="three audit entries")
         audited = self.audit("blocklist.create") + self.audit("blocklist.delete")
         self.assertEqual([(target, outcome) for target, outcome, _ in audited],
                          [("1003", "ok"), ("1003", "ok"), ("1003", "not_found")])
@@ -152,6 +156,7 @@ class UserApiTest(AdminTestCase):
         self.assertTrue(stored.startswith("$argon2id$v=19$m=65536,t=3,p=1$"), stored)
         audited = self.db.query("SELECT detail::text FROM audit_log")
         self.assertNotIn("s3cret-enough", audited)
+        self.daemon.wait_until(lambda: self.audit("user.create"), what="the audit entry")
         [(target, outcome, detail)] = self.audit("user.create")
         self.assertEqual((target, outcome), (user["id"], "ok"))
         self.assertEqual(json.loads(detail)["login"], "lin.wei")
@@ -185,6 +190,8 @@ class UserApiTest(AdminTestCase):
         self.assert_error(self.get("/api/v1/agents", token), 401)
         status, supervisor = self.sign_in("zhao", "second-pass")
         self.assertEqual(dig_role(supervisor), "supervisor", supervisor)
+        self.daemon.wait_until(lambda: len(self.audit("user.update")) >= 4,
+                               what="four audit entries")
         ended = [json.loads(detail)["sessions_ended"] for _, _, detail in
                  self.audit("user.update")]
         self.assertEqual(ended, [True, True, False, True])
