@@ -141,6 +141,14 @@ void rtp_endpoint::on_receive(const boost::system::error_code& ec, std::size_t s
 }
 
 bool rtp_endpoint::admit(const rtp_header& packet, std::chrono::steady_clock::time_point arrival) {
+  if (remote_from_sdp_ && sender_ == *remote_from_sdp_ && !(latched_ && sender_ == source_)) {
+    // The address the peer's SDP gave is the peer's own: it wins at once over a source that
+    // latched first, which can only be a stray stream still aimed at this port (a port freed
+    // by an earlier call and bound again for this one), or a forger.
+    latched_ = true;
+    source_ = sender_;
+    candidate_.reset();
+  }
   if (latched_ && sender_ == source_) {
     last_from_source_ = arrival;
     return true;

@@ -9,7 +9,10 @@
 // one SSRC, sends there from then on, and ignores other sources, so a stray or forged stream
 // cannot take the leg over. A latched source that falls silent for `relatch_after` may be
 // replaced the same way (a NAT binding that changed mid-call). The first packet of a source
-// on probation is not delivered: 20 ms of audio against a leg anyone could hijack.
+// on probation is not delivered: 20 ms of audio against a leg anyone could hijack. Packets
+// from the very address and port of the SDP need no probation and take the leg over from any
+// other source: a port freed by an earlier call may still receive that call's stream when it
+// is bound again, and must not keep the new peer out.
 
 #include <array>
 #include <boost/asio/ip/udp.hpp>

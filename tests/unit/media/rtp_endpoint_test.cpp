@@ -137,6 +137,26 @@ TEST_F(rtp_endpoint_test, another_source_cannot_take_over_a_talking_leg) {
   endpoint->close();
 }
 
+TEST_F(rtp_endpoint_test, the_sdp_address_takes_the_leg_over_from_a_stray_stream) {
+  auto endpoint = open_endpoint();
+  ASSERT_TRUE(endpoint);
+  peer stray(io_);  // still sending to the port from an earlier call
+  peer phone(io_);
+  endpoint->set_remote(phone.address());
+  stray.send(endpoint->port(), 1, 0x9999);
+  stray.send(endpoint->port(), 2, 0x9999);
+  run_until([&] { return endpoint->latched(); });
+  EXPECT_EQ(endpoint->destination(), stray.address());
+  // The signalled peer's first packet is delivered and the stray's are ignored from then on.
+  phone.send(endpoint->port(), 50);
+  stray.send(endpoint->port(), 3, 0x9999);
+  phone.send(endpoint->port(), 51);
+  run_until([&] { return listener_.sequences.size() == 3; });
+  EXPECT_EQ(listener_.sequences, (std::vector<std::uint16_t>{2, 50, 51}));
+  EXPECT_EQ(endpoint->destination(), phone.address());
+  endpoint->close();
+}
+
 TEST_F(rtp_endpoint_test, a_silent_source_gives_way_to_a_new_one) {
   rtp_endpoint_settings settings;
   settings.relatch_after = 50ms;
